@@ -1,0 +1,88 @@
+/**
+ * The published report data: the only thing the Astro site reads (with the figure files).
+ *
+ * The pipeline writes `report.json` at the root of the staging directory (see
+ * pipeline/publish.ts); the site validates it with this schema at build time. Shared by both
+ * sides, it must never import tfjs or pipeline code.
+ */
+import { z } from 'zod';
+
+/** One rendered figure; paths are relative to the experiment's directory (`experiments/<id>/`). */
+export const FigureSchema = z.object({
+  name: z.string(),
+  title: z.string(),
+  /** Generated from the figure's data; used as alt text and as the caption's lead. */
+  alt: z.string(),
+  svg: z.string(),
+  png: z.string(),
+  /** The figure's data as CSV or JSON. */
+  data: z.string(),
+  width: z.number(),
+  height: z.number(),
+});
+export type Figure = z.infer<typeof FigureSchema>;
+
+export const HistoryRowSchema = z.object({
+  epoch: z.number(),
+  loss: z.number(),
+  accuracy: z.number(),
+  val_loss: z.number().nullable(),
+  val_accuracy: z.number().nullable(),
+  lr: z.number(),
+});
+export type HistoryRow = z.infer<typeof HistoryRowSchema>;
+
+export const LayerRowSchema = z.object({
+  name: z.string(),
+  type: z.string(),
+  outputShape: z.string(),
+  params: z.number(),
+});
+
+/** The reproducibility manifest; also published as `data/manifest.json`. */
+export const RunManifestSchema = z.object({
+  id: z.string(),
+  seed: z.number(),
+  backend: z.string(),
+  versions: z.record(z.string(), z.string()),
+  hashes: z.object({ config: z.string(), data: z.string(), weights: z.string(), train: z.string() }),
+  timings: z.object({ trainSeconds: z.number(), analyzeSeconds: z.number(), renderSeconds: z.number() }),
+  /** Whether this build trained the model or reused the cached run. */
+  cached: z.boolean(),
+});
+export type RunManifest = z.infer<typeof RunManifestSchema>;
+
+export const ExperimentEntrySchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  yaml: z.string(),
+  dataset: z.object({
+    source: z.string(),
+    classes: z.array(z.string()),
+    counts: z.object({ train: z.number(), validation: z.number(), test: z.number() }),
+    imageShape: z.array(z.number()),
+  }),
+  model: z.object({
+    layers: z.array(LayerRowSchema),
+    params: z.object({ total: z.number(), trainable: z.number(), nonTrainable: z.number() }),
+  }),
+  train: z.object({ epochs: z.number(), batchSize: z.number(), optimizer: z.string() }),
+  metrics: z.object({ accuracy: z.number(), loss: z.number(), confusion: z.array(z.array(z.number())) }),
+  history: z.array(HistoryRowSchema),
+  manifest: RunManifestSchema,
+  figures: z.array(FigureSchema),
+  /** Published data files, relative to the experiment's directory. */
+  downloads: z.array(z.object({ label: z.string(), path: z.string() })),
+});
+export type ExperimentEntry = z.infer<typeof ExperimentEntrySchema>;
+
+export const FailedEntrySchema = z.object({ id: z.string(), title: z.string(), error: z.string() });
+
+export const ReportSchema = z.object({
+  convlens: z.string(),
+  experiments: z.array(ExperimentEntrySchema),
+  /** Experiments whose run failed in this build: listed on the index, no page. */
+  failed: z.array(FailedEntrySchema),
+});
+export type Report = z.infer<typeof ReportSchema>;
