@@ -56,8 +56,12 @@ export interface ExperimentSpec {
     source: SourceName;
     /** Upper bounds on images taken per split (stratified); undefined = all. */
     limit: { train?: number; test?: number };
-    /** Fraction of the training pool held out for validation, stratified by class when `stratify`. */
-    split: { validation: number; stratify: boolean };
+    /**
+     * `validation`: fraction of the training pool held out for validation (0 = none).
+     * `test`: fraction held out as the test set, only for sources without a fixed test set (mnist).
+     * Both stratified by class when `stratify`.
+     */
+    split: { validation: number; test: number; stratify: boolean };
     normalize: 'rescale';
   };
   model: { layers: LayerSpec[] };
