@@ -1,0 +1,34 @@
+/**
+ * Batched inference: a split's uint8 pixels → class probabilities as a plain Float32Array.
+ * The tensor boundary: everything downstream (metrics, rendering) sees arrays only.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { gatherBatch } from '../data/preprocess.ts';
+
+export interface ImageSplit {
+  pixels: Uint8Array;
+  count: number;
+}
+
+/** Probabilities [count × numClasses], row-major, computed `batchSize` images at a time. */
+export function predictProbabilities(
+  model: tf.LayersModel,
+  split: ImageSplit,
+  shape: [number, number, number],
+  batchSize = 256,
+): Float32Array {
+  const perImage = shape[0] * shape[1] * shape[2];
+  const numClasses = model.outputs[0]!.shape[1] as number;
+  const out = new Float32Array(split.count * numClasses);
+  const buffer = new Float32Array(batchSize * perImage);
+  const indices = Int32Array.from({ length: split.count }, (_, i) => i);
+  for (let start = 0; start < split.count; start += batchSize) {
+    const end = Math.min(start + batchSize, split.count);
+    const n = end - start;
+    gatherBatch(split.pixels, indices, start, end, perImage, buffer);
+    const probs = tf.tidy(() => model.predict(tf.tensor4d(buffer.subarray(0, n * perImage), [n, ...shape])) as tf.Tensor);
+    out.set(probs.dataSync() as Float32Array, start * numClasses);
+    probs.dispose();
+  }
+  return out;
+}

@@ -1,0 +1,12 @@
+/**
+ * The one home of wall-clock time in convlens. Time only ever feeds timings and progress,
+ * never cache keys or published numbers other than the timings themselves.
+ */
+
+/** Milliseconds since an arbitrary origin; injected so tests can script it. */
+export interface Clock {
+  now(): number;
+}
+
+/** The real clock (monotonic). */
+export const systemClock: Clock = { now: () => performance.now() };

@@ -1,0 +1,40 @@
+/**
+ * Dropout whose masks are reproducible yet differ from batch to batch.
+ *
+ * tfjs's Dropout takes one fixed `seed`, which would draw the same mask for every batch (or,
+ * without a seed, draws from Math.random and breaks reproducibility). This subclass draws a
+ * fresh seed for each training call from a stream seeded by name, so the same experiment seed
+ * gives the same sequence of masks. It serializes as a plain `Dropout`, so saved models load
+ * anywhere without convlens.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { mulberry32 } from '../../lib/rng.ts';
+
+type DropoutArgs = Parameters<typeof tf.layers.dropout>[0];
+// tfjs does not export the Dropout class itself; take its constructor from an instance.
+const DropoutBase = tf.layers.dropout({ rate: 0.5 }).constructor as new (args: DropoutArgs) => tf.layers.Layer;
+
+/** A Dropout layer drawing a new, seeded mask on every training call. */
+export class SeededDropout extends DropoutBase {
+  static className = 'Dropout';
+  private readonly random: () => number;
+
+  constructor(args: DropoutArgs & { streamSeed: number }) {
+    const { streamSeed, ...rest } = args;
+    super(rest);
+    this.random = mulberry32(streamSeed);
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
+    if (kwargs['training'] === true) {
+      (this as unknown as { seed: number }).seed = Math.floor(this.random() * 2147483647);
+    }
+    return super.call(inputs, kwargs);
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    const config = super.getConfig();
+    delete config['seed'];
+    return config;
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * What every stage receives: the store, the log, the clock, and the engine (started lazily,
+ * once, only when some stage actually needs tfjs — a fully cached build never loads it).
+ */
+import type { BackendRequest, Engine } from '../engine/backend.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Log } from './log.ts';
+import type { Store } from './store.ts';
+
+export interface PipelineContext {
+  store: Store;
+  log: Log;
+  clock: Clock;
+  /** Root of the cache directory (`--cache`). */
+  cacheDir: string;
+  /** Retrain and recompute even when cached (`--force`). */
+  force: boolean;
+  backend: BackendRequest;
+  engine(): Promise<Engine>;
+}

@@ -1,0 +1,68 @@
+/**
+ * Cache keys: content hashes of everything that can change an artifact, never timestamps.
+ *
+ *   train key    = training-relevant config + dataset digest + engine code + backend family
+ *   analysis key = train key + analysis code
+ *   figures key  = analysis key + render code + figure-relevant config (class names, title)
+ *
+ * So restyling a chart re-renders figures but never retrains a model.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ExperimentSpec } from '../config/spec.ts';
+import { sha256 } from './store.ts';
+
+const SRC = dirname(dirname(fileURLToPath(import.meta.url)));
+
+function listTs(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listTs(path));
+    else if (entry.name.endsWith('.ts')) out.push(path);
+  }
+  return out;
+}
+
+const codeHashes = new Map<string, string>();
+
+/** Hash of the source of the given folders under src/ (memoized): the "code version" of a stage. */
+export function codeVersion(folders: string[]): string {
+  const id = folders.join(',');
+  let hash = codeHashes.get(id);
+  if (!hash) {
+    const files = folders.flatMap((f) => listTs(join(SRC, f))).sort();
+    hash = sha256(files.map((f) => `${relative(SRC, f)}\n${readFileSync(f, 'utf8')}`).join('\0'));
+    codeHashes.set(id, hash);
+  }
+  return hash;
+}
+
+/** The parts of an experiment that change the trained weights (not title, description, report). */
+function trainingConfig(spec: ExperimentSpec): unknown {
+  const { data, model, train, seeds } = spec;
+  return { data, model, train, seeds: { init: seeds.init, dropout: seeds.dropout, split: seeds.split, shuffle: seeds.shuffle } };
+}
+
+/** The training cache key. `tfjsVersion` matters because kernels can change numerics. */
+export function trainKey(spec: ExperimentSpec, datasetDigest: string, backend: string, tfjsVersion: string): string {
+  return sha256(
+    JSON.stringify({ config: trainingConfig(spec), data: datasetDigest, code: codeVersion(['engine', 'model', 'data', 'lib']), backend, tfjsVersion }),
+  );
+}
+
+/** The analysis cache key (predictions and metrics on the test set). */
+export function analysisKey(train: string): string {
+  return sha256(JSON.stringify({ train, code: codeVersion(['analysis', 'engine']) }));
+}
+
+/** The figures cache key. */
+export function figuresKey(analysis: string, classes: string[]): string {
+  return sha256(JSON.stringify({ analysis, classes, code: codeVersion(['render']) }));
+}
+
+/** Hash of the experiment file's normalized config, shown in the manifest. */
+export function configHash(spec: ExperimentSpec): string {
+  return sha256(JSON.stringify(trainingConfig(spec)));
+}
