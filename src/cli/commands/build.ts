@@ -1,0 +1,16 @@
+/** `convlens build [IDS…]`: run, then build the static site into --out (what `npm run build` does). */
+import { prepareCache } from '../../pipeline/cache-dir.ts';
+import { build } from '../../pipeline/index.ts';
+import { failedSummary } from '../messages.ts';
+import type { CliIo, CliOptions } from '../options.ts';
+import { effectsFor, runOptionsFor } from '../setup.ts';
+
+export default async function buildCommand(options: CliOptions, io: CliIo): Promise<number> {
+  const runOptions = await runOptionsFor(options);
+  await prepareCache(runOptions.cacheDir);
+  const effects = effectsFor(options, io);
+  const outcome = await build({ ...runOptions, outDir: options.out, base: options.base }, effects);
+  if (outcome.failed.length === 0) return 0;
+  effects.log.error(failedSummary(outcome.failed.map((f) => f.id)));
+  return Math.max(...outcome.failed.map((f) => f.exitCode));
+}

@@ -1,0 +1,21 @@
+/** Parsed command-line options shared by every command. Paths are relative to the working directory. */
+export interface CliOptions {
+  command: string;
+  /** Positional arguments after the command (files for `check`, ids for `run`/`build`). */
+  args: string[];
+  experiments: string;
+  out: string;
+  cache: string;
+  base: string;
+  backend: string;
+  force: boolean;
+  quiet: boolean;
+  json: boolean;
+  help: boolean;
+}
+
+/** Where commands write: stdout and stderr, injected so tests capture them. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}

@@ -1,0 +1,30 @@
+/**
+ * The cache directory's identity: convlens marks it with a CACHEDIR.TAG (the standard that
+ * backup tools honour), and `clean` removes only a directory bearing that mark, so a mistyped
+ * `--cache` can never delete user files.
+ */
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UserError } from '../lib/errors.ts';
+
+const TAG = 'Signature: 8a477f597d28d172789f06886806bc55\n# This directory is a cache made by convlens; `convlens clean` removes it.\n';
+
+function notACache(dir: string): string {
+  return `Refusing to remove "${dir}": it is not a convlens cache (it has no CACHEDIR.TAG written by convlens). Pass the right --cache directory, or remove it by hand.`;
+}
+
+/** Create the cache directory (and its tag) if needed. */
+export async function prepareCache(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'CACHEDIR.TAG'), TAG);
+}
+
+/** Remove a convlens cache; false when it did not exist. Throws for a directory we did not make. */
+export async function removeCache(dir: string): Promise<boolean> {
+  const exists = await stat(dir).then(() => true, () => false);
+  if (!exists) return false;
+  const tag = await readFile(join(dir, 'CACHEDIR.TAG'), 'utf8').catch(() => undefined);
+  if (tag !== TAG) throw new UserError(notACache(dir));
+  await rm(dir, { recursive: true, force: true });
+  return true;
+}

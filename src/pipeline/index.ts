@@ -1,0 +1,155 @@
+/**
+ * The pipeline: the only place that orders the stages.
+ *
+ *   experiments/*.yaml
+ *     1. load      config/            → ExperimentSpec[]   (any error: stop, nothing written)
+ *   for each experiment (a failure is recorded and the others go on):
+ *     2. data      data/              → Dataset + digest   (binary-cached source)
+ *     3. train     stages/train.ts    → model + history    [runs/<train key>]
+ *     4. analyze   stages/analyze.ts  → test metrics       [analysis/<analysis key>]
+ *     5. figures   stages/figures.ts  → SVG/PNG/data       [figures/<figures key>]
+ *   then
+ *     6. publish   publish.ts         → <cache>/report/ (report.json + published files)
+ *     7. site      site/build-site.ts → dist/              (`build` only)
+ *
+ * Keys are content hashes (plan.ts); entries are written atomically (store.ts).
+ */
+import { join } from 'node:path';
+import { loadExperiments, formatConfigError } from '../config/index.ts';
+import type { ExperimentSpec } from '../config/spec.ts';
+import { loadDataset } from '../data/index.ts';
+import { initEngine, type BackendRequest, type Engine } from '../engine/backend.ts';
+import type { Clock } from '../lib/clock.ts';
+import { UserError } from '../lib/errors.ts';
+import type { PipelineContext } from './context.ts';
+import { formatDuration, type Log } from './log.ts';
+import { publishReport, type ExperimentResult, type FailedResult } from './publish.ts';
+import { analyzeStage } from './stages/analyze.ts';
+import { figuresStage } from './stages/figures.ts';
+import { trainStage } from './stages/train.ts';
+import { openStore } from './store.ts';
+
+export interface RunOptions {
+  /** Experiment YAML files, in the order given. */
+  files: string[];
+  /** Only these experiment ids (all when empty). */
+  ids: string[];
+  cacheDir: string;
+  force: boolean;
+  backend: BackendRequest;
+}
+
+export interface BuildOptions extends RunOptions {
+  outDir: string;
+  /** URL sub-path the site is served under, e.g. `/reports/`. */
+  base: string;
+}
+
+export interface Effects {
+  log: Log;
+  clock: Clock;
+}
+
+export interface RunOutcome {
+  results: ExperimentResult[];
+  failed: (FailedResult & { exitCode: 1 | 2 })[];
+  reportDir: string;
+}
+
+/** Invalid experiment files: every message, formatted `file:line:col: …`. */
+export class ConfigInvalid extends UserError {
+  override name = 'ConfigInvalid';
+}
+
+/** Step 1: load and validate; throws ConfigInvalid listing every error. */
+export async function loadSpecs(files: string[], ids: string[]): Promise<ExperimentSpec[]> {
+  const { experiments, errors } = await loadExperiments(files);
+  if (errors.length > 0) throw new ConfigInvalid(errors.map(formatConfigError).join('\n'));
+  if (ids.length === 0) return experiments;
+  const unknown = ids.filter((id) => !experiments.some((e) => e.id === id));
+  if (unknown.length > 0) {
+    throw new UserError(
+      `No experiment with id ${unknown.map((u) => `"${u}"`).join(', ')}. Known experiments: ${experiments.map((e) => e.id).join(', ') || 'none'}.`,
+    );
+  }
+  return experiments.filter((e) => ids.includes(e.id));
+}
+
+async function runExperiment(ctx: PipelineContext, spec: ExperimentSpec): Promise<ExperimentResult> {
+  const { dataset, warnings } = await loadDataset(spec.data, spec.seeds, { cacheDir: ctx.cacheDir });
+  for (const w of warnings) ctx.log.warn(`${spec.id}: ${w}`);
+  if (spec.train.batchSize > dataset.train.count) {
+    ctx.log.warn(`${spec.id}: train.batchSize ${spec.train.batchSize} is larger than the ${dataset.train.count} training images; using batches of ${dataset.train.count}.`);
+  }
+  const run = await trainStage(ctx, spec, dataset);
+  const analysis = await analyzeStage(ctx, dataset, run);
+  const figures = await figuresStage(ctx, analysis.key, run.facts.history, analysis.metrics);
+  return {
+    spec,
+    dataset: {
+      source: dataset.source,
+      classes: dataset.classes,
+      shape: dataset.shape,
+      digest: dataset.digest,
+      counts: { train: dataset.train.count, validation: dataset.validation.count, test: dataset.test.count },
+      testLabels: dataset.test.labels,
+    },
+    run,
+    analysis,
+    figures,
+  };
+}
+
+/** `convlens run`: steps 1–6. Failed experiments are reported, not thrown. */
+export async function run(options: RunOptions, effects: Effects): Promise<RunOutcome> {
+  const { log, clock } = effects;
+  const specs = await loadSpecs(options.files, options.ids);
+  let engine: Promise<Engine> | undefined;
+  const store = openStore(join(options.cacheDir, 'store'), (what) => log.warn(`cache entry ${what}; recomputing it.`));
+  const ctx: PipelineContext = {
+    store,
+    log,
+    clock,
+    cacheDir: options.cacheDir,
+    force: options.force,
+    backend: options.backend,
+    engine: () =>
+      (engine ??= initEngine(options.backend).then((e) => {
+        log.info(`backend: ${e.backend} (tfjs ${e.versions['tfjs']})`);
+        for (const note of e.notes) log.info(`  ${note}`);
+        return e;
+      })),
+  };
+
+  const results: ExperimentResult[] = [];
+  const failed: RunOutcome['failed'] = [];
+  for (const spec of specs) {
+    const started = clock.now();
+    try {
+      const result = await runExperiment(ctx, spec);
+      results.push(result);
+      const m = result.analysis.metrics;
+      const took = formatDuration((clock.now() - started) / 1000);
+      log.status(spec.id, result.run.cached ? 'cached' : 'fresh', `test accuracy ${m.accuracy.toFixed(4)}, loss ${m.loss.toFixed(4)} (${took})`);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const exitCode = error instanceof UserError ? 1 : 2;
+      failed.push({ id: spec.id, title: spec.title, error: message, exitCode });
+      log.status(spec.id, 'failed', message);
+      if (exitCode === 2 && error instanceof Error && error.stack) log.error(error.stack);
+    }
+  }
+  const reportDir = join(options.cacheDir, 'report');
+  await publishReport(reportDir, results, failed);
+  return { results, failed, reportDir };
+}
+
+/** `convlens build`: run, then the static site into `outDir` (step 7). */
+export async function build(options: BuildOptions, effects: Effects): Promise<RunOutcome> {
+  const outcome = await run(options, effects);
+  const started = effects.clock.now();
+  const { buildSite } = await import('../site/build-site.ts');
+  await buildSite({ reportDir: outcome.reportDir, outDir: options.outDir, base: options.base, cacheDir: options.cacheDir });
+  effects.log.info(`site: ${options.outDir} (${formatDuration((effects.clock.now() - started) / 1000)})`);
+  return outcome;
+}

@@ -1,0 +1,141 @@
+/**
+ * Publishing: assemble the report directory the site is built from.
+ *
+ *   <reportDir>/report.json                       (site/report.ts schema)
+ *   <reportDir>/experiments/<id>/data/…           metrics.json predictions.csv history.csv manifest.json experiment.yaml
+ *   <reportDir>/experiments/<id>/model/…          model.json weights.bin
+ *   <reportDir>/experiments/<id>/figures/…        <name>.svg|png|csv|json
+ *
+ * The directory is assembled beside the old one and swapped in with a rename, so the site is
+ * never built from a half-published report.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { ExperimentSpec } from '../config/spec.ts';
+import { predictionRows, type Metrics } from '../analysis/evaluate.ts';
+import { toCsv } from '../render/csv.ts';
+import { historyCsv } from '../render/figure.ts';
+import { ReportSchema, type ExperimentEntry, type Report, type RunManifest } from '../site/report.ts';
+import type { AnalysisArtifact } from './stages/analyze.ts';
+import type { FiguresArtifact } from './stages/figures.ts';
+import type { TrainArtifact } from './stages/train.ts';
+import { configHash } from './plan.ts';
+import { sha256 } from './store.ts';
+
+/** Everything one successful experiment contributes to the report. */
+export interface ExperimentResult {
+  spec: ExperimentSpec;
+  dataset: { source: string; classes: string[]; shape: [number, number, number]; digest: string; counts: { train: number; validation: number; test: number }; testLabels: Uint8Array };
+  run: TrainArtifact;
+  analysis: AnalysisArtifact;
+  figures: FiguresArtifact;
+}
+
+export interface FailedResult {
+  id: string;
+  title: string;
+  error: string;
+}
+
+function optimizerText(spec: ExperimentSpec): string {
+  const o = spec.train.optimizer;
+  return `${o.type} (learning rate ${o.learningRate})`;
+}
+
+function publicMetrics(m: Metrics): Omit<Metrics, 'count'> {
+  const { count: _count, ...rest } = m;
+  return rest;
+}
+
+function manifestOf(r: ExperimentResult): RunManifest {
+  return {
+    id: r.spec.id,
+    seed: r.spec.seed,
+    backend: r.run.facts.backend,
+    versions: { convlens: CONVLENS_VERSION, ...r.run.facts.versions },
+    hashes: { config: configHash(r.spec), data: r.dataset.digest, weights: sha256(r.run.saved.weights), train: r.run.key },
+    timings: { trainSeconds: round(r.run.facts.seconds), analyzeSeconds: round(r.analysis.seconds), renderSeconds: round(r.figures.seconds) },
+    cached: r.run.cached,
+  };
+}
+
+const round = (s: number) => Math.round(s * 100) / 100;
+
+/** The convlens version published in manifests. */
+export const CONVLENS_VERSION = '0.1.0';
+
+/** Files of one experiment, keyed by path relative to the report directory. */
+function experimentFiles(r: ExperimentResult, manifest: RunManifest): Map<string, Buffer | string> {
+  const base = `experiments/${r.spec.id}`;
+  const preds = predictionRows(r.analysis.probs, r.dataset.testLabels, r.dataset.classes);
+  const files = new Map<string, Buffer | string>([
+    [`${base}/data/metrics.json`, JSON.stringify(publicMetrics(r.analysis.metrics), null, 2)],
+    [`${base}/data/predictions.csv`, toCsv(preds.header, preds.rows)],
+    [`${base}/data/history.csv`, historyCsv(r.run.facts.history)],
+    [`${base}/data/manifest.json`, JSON.stringify(manifest, null, 2)],
+    [`${base}/data/experiment.yaml`, r.spec.source],
+    [`${base}/model/model.json`, r.run.saved.modelJson],
+    [`${base}/model/weights.bin`, r.run.saved.weights],
+  ]);
+  for (const [name, bytes] of r.figures.files) files.set(`${base}/figures/${name}`, bytes);
+  return files;
+}
+
+function entryOf(r: ExperimentResult, manifest: RunManifest): ExperimentEntry {
+  return {
+    id: r.spec.id,
+    title: r.spec.title,
+    description: r.spec.description,
+    yaml: r.spec.source,
+    dataset: { source: r.dataset.source, classes: r.dataset.classes, counts: r.dataset.counts, imageShape: r.dataset.shape },
+    model: { layers: r.run.facts.summary.layers, params: r.run.facts.summary.params },
+    train: { epochs: r.spec.train.epochs, batchSize: r.spec.train.batchSize, optimizer: optimizerText(r.spec) },
+    metrics: { accuracy: r.analysis.metrics.accuracy, loss: r.analysis.metrics.loss, confusion: r.analysis.metrics.confusion_matrix },
+    history: r.run.facts.history,
+    manifest,
+    figures: r.figures.figures,
+    downloads: [
+      { label: 'Test metrics (metrics.json)', path: 'data/metrics.json' },
+      { label: 'Test predictions (predictions.csv)', path: 'data/predictions.csv' },
+      { label: 'Training history (history.csv)', path: 'data/history.csv' },
+      { label: 'Reproducibility manifest (manifest.json)', path: 'data/manifest.json' },
+      { label: 'Experiment definition (experiment.yaml)', path: 'data/experiment.yaml' },
+      { label: 'Trained model, TensorFlow.js layers format (model.json)', path: 'model/model.json' },
+      { label: 'Model weights (weights.bin)', path: 'model/weights.bin' },
+    ],
+  };
+}
+
+/** Write the report directory for these results, replacing any previous one atomically. */
+export async function publishReport(reportDir: string, results: ExperimentResult[], failed: FailedResult[]): Promise<Report> {
+  const report: Report = ReportSchema.parse({
+    convlens: CONVLENS_VERSION,
+    experiments: [],
+    failed: failed.map((f) => ({ id: f.id, title: f.title, error: f.error })),
+  });
+  const temp = `${reportDir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    for (const r of results) {
+      const manifest = manifestOf(r);
+      report.experiments.push(entryOf(r, manifest));
+      for (const [path, data] of experimentFiles(r, manifest)) {
+        const target = join(temp, path);
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, data);
+      }
+    }
+    await mkdir(temp, { recursive: true });
+    await writeFile(join(temp, 'report.json'), JSON.stringify(ReportSchema.parse(report), null, 2));
+    const old = `${reportDir}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
+    await rename(reportDir, old).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+    });
+    await rename(temp, reportDir);
+    await rm(old, { recursive: true, force: true });
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    throw error;
+  }
+  return report;
+}
