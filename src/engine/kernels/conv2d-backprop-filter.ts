@@ -27,8 +27,11 @@ import {
 } from '@tensorflow/tfjs';
 import { freeAll, heapView, runWasmKernel, type WasmBackend } from './wasm-backend.ts';
 
-/** Target size of one chunk's operands (col chunk + dy chunk), in floats; tuned on 2-core x86. */
-let chunkFloats = 1 << 16;
+/**
+ * Upper bound on one chunk's operands (col + dy), in floats. Whole batches are fastest (bigger
+ * GEMMs; XNNPACK's weight packing is linear anyway), so this only caps heap use for big inputs.
+ */
+let chunkFloats = 1 << 24;
 
 /** Overrides the chunk size (floats) for benchmarking; returns the previous value. */
 export function setBackpropFilterChunkFloats(floats: number): number {
@@ -37,59 +40,52 @@ export function setBackpropFilterChunkFloats(floats: number): number {
   return previous;
 }
 
-/** Columns of P per chunk for a K' x Cout product: a multiple of 8, at least 64, at most P. */
-function chunkColumns(rows: number, outChannels: number, total: number): number {
-  const columns = Math.floor(chunkFloats / (rows + outChannels));
-  return Math.min(total, Math.max(64, columns - (columns % 8)));
-}
-
 /**
- * Writes col[r, j] for output positions p = p0 + j (j < count) into `col` (row-major, `count`
- * columns), where r = (kh·KW + kw)·Cin + ci and out-of-image taps are zero.
+ * Writes col[r, p] for the output positions p = (n, oh, ow) of images [n0, n0 + images) into
+ * `col` (row-major, images·OH·OW columns), where r = (kh·KW + kw)·Cin + ci; taps that fall in
+ * the padding are zero. Rows are written contiguously; x is read with stride SW·Cin.
  */
 function writeTransposedIm2col(
   x: Float32Array,
   info: backend_util.Conv2DInfo,
-  p0: number,
-  count: number,
+  n0: number,
+  images: number,
   col: Float32Array,
 ): void {
   const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
   const { filterHeight: KH, filterWidth: KW, strideHeight: SH, strideWidth: SW } = info;
-  const { dilationHeight: DH, dilationWidth: DW } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
-  const end = p0 + count;
+  const columns = images * OH * OW;
+  const step = SW * C;
   for (let kh = 0; kh < KH; kh++) {
     for (let kw = 0; kw < KW; kw++) {
-      const colOffset = kw * DW - left;
+      const colOffset = kw - left;
       // Output columns whose tap lands inside the image: 0 <= ow·SW + colOffset < W.
-      const owLo = Math.max(0, Math.ceil(-colOffset / SW));
-      const owHi = Math.min(OW, Math.floor((W - 1 - colOffset) / SW) + 1);
-      for (let ci = 0; ci < C; ci++) {
-        const rowBase = ((kh * KW + kw) * C + ci) * count - p0;
-        let p = p0;
-        while (p < end) {
-          const n = Math.floor(p / (OH * OW));
-          const oh = Math.floor(p / OW) % OH;
-          const ow0 = p % OW;
-          const segEnd = Math.min(end, p + (OW - ow0));
-          const ih = oh * SH + kh * DH - top;
+      const lo = Math.min(OW, Math.max(0, Math.ceil(-colOffset / SW)));
+      const hi = Math.max(lo, Math.min(OW, Math.floor((W - 1 - colOffset) / SW) + 1));
+      const tapRow = (kh * KW + kw) * C;
+      // Loop order: one input row segment (≤ W·C floats) stays in L1 while its C channels are
+      // scattered to C output rows; ci-outermost order re-streams all of x once per channel.
+      for (let n = n0; n < n0 + images; n++) {
+        for (let oh = 0; oh < OH; oh++) {
+          const ih = oh * SH + kh - top;
+          const column = ((n - n0) * OH + oh) * OW;
           if (ih < 0 || ih >= H) {
-            col.fill(0, rowBase + p, rowBase + segEnd);
-          } else {
-            // Within this output row: ow in [ow0, ow1) lands at col[rowBase + rowP + ow].
-            const ow1 = ow0 + (segEnd - p);
-            const rowP = rowBase + p - ow0;
-            const lo = Math.min(ow1, Math.max(ow0, owLo));
-            const hi = Math.max(lo, Math.min(ow1, owHi));
-            const src = ((n * H + ih) * W + colOffset) * C + ci;
-            const step = SW * C;
-            if (lo > ow0) col.fill(0, rowP + ow0, rowP + lo);
-            for (let ow = lo; ow < hi; ow++) col[rowP + ow] = x[src + ow * step] as number;
-            if (hi < ow1) col.fill(0, rowP + hi, rowP + ow1);
+            for (let ci = 0; ci < C; ci++) {
+              const dst = (tapRow + ci) * columns + column;
+              col.fill(0, dst, dst + OW);
+            }
+            continue;
           }
-          p = segEnd;
+          const srcRow = ((n * H + ih) * W + colOffset) * C;
+          for (let ci = 0; ci < C; ci++) {
+            const dst = (tapRow + ci) * columns + column;
+            if (lo > 0) col.fill(0, dst, dst + lo);
+            let src = srcRow + lo * step + ci;
+            for (let ow = lo; ow < hi; ow++, src += step) col[dst + ow] = x[src] as number;
+            if (hi < OW) col.fill(0, dst + hi, dst + OW);
+          }
         }
       }
     }
@@ -137,18 +133,21 @@ export function conv2dBackpropFilterWasm(args: {
     heapView(backend, out).fill(0);
     return out;
   }
-  const columns = chunkColumns(rows, cout, total);
+  const perImage = info.outHeight * info.outWidth;
+  const imagesPerChunk = Math.max(1, Math.min(info.batchSize, Math.floor(chunkFloats / ((rows + cout) * perImage))));
   const acc = new Float32Array(rows * cout);
-  for (let p0 = 0; p0 < total; p0 += columns) {
-    const count = Math.min(columns, total - p0);
+  for (let n0 = 0; n0 < info.batchSize; n0 += imagesPerChunk) {
+    const images = Math.min(imagesPerChunk, info.batchSize - n0);
+    const count = images * perImage;
     const col = backend.makeOutput([1, rows, count], 'float32');
     const dyChunk = backend.makeOutput([1, count, cout], 'float32');
     // Views are taken after both allocations: a heap growth would detach earlier ones.
-    writeTransposedIm2col(heapView(backend, x), info, p0, count, heapView(backend, col));
+    writeTransposedIm2col(heapView(backend, x), info, n0, images, heapView(backend, col));
+    const p0 = n0 * perImage;
     heapView(backend, dyChunk).set(heapView(backend, dy).subarray(p0 * cout, (p0 + count) * cout));
     const partial = runWasmKernel(BatchMatMul, backend, { a: col, b: dyChunk }, { transposeA: false, transposeB: false });
     const values = heapView(backend, partial);
-    if (p0 === 0) acc.set(values);
+    if (n0 === 0) acc.set(values);
     else for (let i = 0; i < acc.length; i++) acc[i] = (acc[i] as number) + (values[i] as number);
     freeAll(backend, [col, dyChunk, partial]);
   }
