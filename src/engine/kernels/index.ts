@@ -8,19 +8,26 @@
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
+import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
 
-/** Our kernels, in registration order. */
-const kernels: readonly KernelConfig[] = [conv2dBackpropFilterConfig];
+/** Kernel functions we registered, to recognise our own on a repeat call. */
+const ours = new WeakSet<object>();
+
+function install(make: (stock: KernelConfig | undefined) => KernelConfig, name: string): void {
+  const current = getKernel(name, 'wasm');
+  if (current !== undefined && ours.has(current.kernelFunc)) return;
+  const config = make(current);
+  if (current !== undefined) unregisterKernel(name, 'wasm');
+  registerKernel(config);
+  ours.add(config.kernelFunc);
+}
 
 /**
- * Registers convlens's wasm training kernels, replacing stock ones of the same name.
- * Idempotent: calling it again (or after another copy registered them) changes nothing.
+ * Registers convlens's wasm training kernels, replacing stock ones of the same name (the
+ * replacement for Conv2DBackpropInput keeps the stock kernel as its fallback).
+ * Idempotent: calling it again changes nothing.
  */
 export function registerWasmTrainingKernels(): void {
-  for (const config of kernels) {
-    const current = getKernel(config.kernelName, config.backendName);
-    if (current?.kernelFunc === config.kernelFunc) continue;
-    if (current !== undefined) unregisterKernel(config.kernelName, config.backendName);
-    registerKernel(config);
-  }
+  install(() => conv2dBackpropFilterConfig, conv2dBackpropFilterConfig.kernelName);
+  install(conv2dBackpropInputConfig, 'Conv2DBackpropInput');
 }
