@@ -41,8 +41,7 @@ function train(initial: Float32Array[] = []): Float32Array[] {
 function convGrads(pad: 'same' | 'valid', strides: number): Float32Array[] {
   const random = mulberry32(5 + strides);
   return tf.tidy(() => {
-    initial.push(...model.getWeights().map((w) => w.dataSync() as Float32Array));
-  const x = tf.tensor4d(randomValues(random, 3 * 11 * 8 * 3), [3, 11, 8, 3]);
+    const x = tf.tensor4d(randomValues(random, 3 * 11 * 8 * 3), [3, 11, 8, 3]);
     const w = tf.tensor4d(randomValues(random, 3 * 3 * 3 * 6), [3, 3, 3, 6]);
     const r = tf.tensor(randomValues(random, 3 * 11 * 8 * 6)); // fixed random readout
     const f = (a: tf.Tensor, b: tf.Tensor): tf.Scalar => {
