@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { trainingCurvesAlt, trainingCurvesSpec, type HistoryRow } from '../../../src/render/specs/training-curves.ts';
+
+const row = (epoch: number, loss: number, accuracy: number, val_loss: number | null, val_accuracy: number | null): HistoryRow => ({
+  epoch, loss, accuracy, val_loss, val_accuracy, lr: 0.001,
+});
+
+const rising = [row(1, 0.62, 0.75, 0.55, 0.71), row(2, 0.4, 0.82, 0.45, 0.8), row(3, 0.3, 0.86, 0.4, 0.91), row(4, 0.21, 0.9, 0.42, 0.9)];
+const falling = [row(1, 0.5, 0.8, 0.6, 0.8), row(2, 0.9, 0.7, 1.0, 0.7), row(3, 1.4, 0.6, 1.5, 0.6)];
+const noValidation = [row(1, 1.2, 0.5, null, null), row(2, 0.4, 0.8, null, null)];
+
+type Panel = { transform: { fold?: string[] }[]; encoding: Record<string, { scale?: { domain?: unknown }; axis?: Record<string, unknown> }> };
+const panels = (spec: unknown) => (spec as { hconcat: Panel[] }).hconcat;
+
+describe('trainingCurvesSpec', () => {
+  it('embeds the history unchanged as the data', () => {
+    const spec = trainingCurvesSpec(rising) as { data: { values: unknown } };
+    expect(spec.data.values).toEqual(rising);
+  });
+
+  it('draws Loss and Accuracy panels, each folding train and validation columns', () => {
+    const [loss, acc] = panels(trainingCurvesSpec(rising));
+    expect(loss!.transform[0]!.fold).toEqual(['loss', 'val_loss']);
+    expect(acc!.transform[0]!.fold).toEqual(['accuracy', 'val_accuracy']);
+    expect(loss!.encoding.color!.scale!.domain).toEqual(['Training', 'Validation']);
+  });
+
+  it('uses integer epoch ticks over the recorded epochs', () => {
+    const x = panels(trainingCurvesSpec(rising))[0]!.encoding.x!;
+    expect(x.axis).toMatchObject({ format: 'd', tickMinStep: 1 });
+    expect(x.scale!.domain).toEqual([1, 4]);
+    // One epoch: a padded domain, so the single tick is not a degenerate scale.
+    expect(panels(trainingCurvesSpec([rising[0]!]))[0]!.encoding.x!.scale!.domain).toEqual([0.5, 1.5]);
+  });
+
+  it('omits the validation series when every validation value is null', () => {
+    for (const p of panels(trainingCurvesSpec(noValidation))) {
+      expect(p.transform[0]!.fold).toHaveLength(1);
+      expect(p.encoding.color!.scale!.domain).toEqual(['Training']);
+    }
+  });
+});
+
+describe('trainingCurvesAlt', () => {
+  it('rising validation accuracy with an earlier best epoch', () => {
+    expect(trainingCurvesAlt(rising)).toBe(
+      'Validation accuracy rises from 0.71 to 0.90 over 4 epochs; best 0.91 at epoch 3. Training loss falls from 0.62 to 0.21; validation loss falls from 0.55 to 0.42.',
+    );
+  });
+
+  it('falling accuracy and rising loss', () => {
+    expect(trainingCurvesAlt(falling)).toBe(
+      'Validation accuracy falls from 0.80 to 0.60 over 3 epochs; best 0.80 at epoch 1. Training loss rises from 0.50 to 1.40; validation loss rises from 0.60 to 1.50.',
+    );
+  });
+
+  it('a single epoch', () => {
+    expect(trainingCurvesAlt([rising[0]!])).toBe('Validation accuracy is 0.71 after 1 epoch. Training loss is 0.62; validation loss is 0.55.');
+  });
+
+  it('no validation set: training accuracy, and says so', () => {
+    expect(trainingCurvesAlt(noValidation)).toBe(
+      'Training accuracy rises from 0.50 to 0.80 over 2 epochs; best at the last epoch (2). Training loss falls from 1.20 to 0.40. No validation set was used.',
+    );
+  });
+
+  it('a flat curve, compared as printed', () => {
+    expect(trainingCurvesAlt([row(1, 0.5, 0.8, 0.5, 0.8001), row(2, 0.5, 0.8, 0.5, 0.7999)])).toBe(
+      'Validation accuracy stays at 0.80 over 2 epochs; best 0.80 at epoch 1. Training loss stays at 0.50; validation loss stays at 0.50.',
+    );
+  });
+
+  it('no epochs', () => {
+    expect(trainingCurvesAlt([])).toBe('Training curves: no epochs were recorded.');
+  });
+});
