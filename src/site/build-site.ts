@@ -1,0 +1,98 @@
+/**
+ * The pipeline's call into Astro: build the static site from a report directory.
+ *
+ *   1. validate   read <reportDir>/report.json with the shared schema (clear message, no Astro noise)
+ *   2. build      Astro `build()` into a fresh sibling `<outDir>.tmp-…`, with `publicDir = reportDir`
+ *                 so every published file lands beside the pages, byte for byte
+ *   3. swap       rename the old outDir aside, rename the new one in, then delete the old one
+ *
+ * A failed build removes its temporary directory and leaves the previous outDir untouched, so a
+ * half-written site is never presented as done.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../lib/errors.ts';
+import { readReport, REPORT_DIR_ENV } from './load.ts';
+import { siteBuildFailed } from './messages.ts';
+
+/** The convlens package root (where astro.config.mjs and src/pages live). */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface BuildSiteOptions {
+  /** The report directory (holds report.json and experiments/); relative paths resolve against the working directory. */
+  reportDir: string;
+  /** Where the finished site goes; replaced only when the build succeeds. */
+  outDir: string;
+  /** URL sub-path the site is served under, e.g. `/reports/`. Default `/`. */
+  base?: string;
+  /** convlens cache directory; Astro's and Vite's caches go in `<cacheDir>/astro/`. Default `<outDir>/../.convlens`. */
+  cacheDir?: string;
+}
+
+/** Build the site from `reportDir` into `outDir` (atomically replaced). */
+export async function buildSite(options: BuildSiteOptions): Promise<void> {
+  const reportDir = resolve(options.reportDir);
+  const outDir = resolve(options.outDir);
+  const cacheDir = resolve(options.cacheDir ?? join(dirname(outDir), '.convlens'));
+  readReport(reportDir);
+
+  const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const temp = `${outDir}.tmp-${suffix}`;
+  await mkdir(dirname(outDir), { recursive: true });
+  try {
+    await runAstro({ reportDir, outDir: temp, base: options.base ?? '/', cacheDir: join(cacheDir, 'astro') });
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    if (error instanceof UserError) throw error;
+    const detail = (error instanceof Error ? error.message : String(error)).trim().replace(/\.$/, '');
+    throw new Error(siteBuildFailed(outDir, detail), { cause: error });
+  }
+  const old = `${outDir}.old-${suffix}`;
+  try {
+    await rename(outDir, old);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      await rm(temp, { recursive: true, force: true });
+      throw error;
+    }
+  }
+  await rename(temp, outDir);
+  await rm(old, { recursive: true, force: true });
+}
+
+interface AstroRun {
+  reportDir: string;
+  outDir: string;
+  base: string;
+  cacheDir: string;
+}
+
+/** Astro's programmatic build with the report directory exposed to the pages (environment restored afterwards). */
+async function runAstro(run: AstroRun): Promise<void> {
+  const saved = { report: process.env[REPORT_DIR_ENV], telemetry: process.env.ASTRO_TELEMETRY_DISABLED };
+  process.env[REPORT_DIR_ENV] = run.reportDir;
+  // An archival build must not phone home.
+  process.env.ASTRO_TELEMETRY_DISABLED = '1';
+  try {
+    const { build } = await import('astro');
+    await build({
+      root: PACKAGE_ROOT,
+      publicDir: run.reportDir,
+      outDir: run.outDir,
+      base: run.base,
+      cacheDir: run.cacheDir,
+      logLevel: 'warn',
+      vite: { cacheDir: join(run.cacheDir, 'vite'), logLevel: 'warn' },
+    });
+  } finally {
+    restore(REPORT_DIR_ENV, saved.report);
+    restore('ASTRO_TELEMETRY_DISABLED', saved.telemetry);
+  }
+}
+
+function restore(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}

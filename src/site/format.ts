@@ -1,0 +1,45 @@
+/**
+ * Number and text formatting for the pages. Fixed locale (en-US) so a build renders the same
+ * everywhere, whatever the machine's locale.
+ */
+
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** 0.91234 → "91.23%". */
+export function percent(fraction: number, digits = 2): string {
+  return Number.isFinite(fraction) ? `${(fraction * 100).toFixed(digits)}%` : '—';
+}
+
+/** A loss value with 4 decimals. */
+export function lossText(value: number | null): string {
+  return value === null || !Number.isFinite(value) ? '—' : value.toFixed(4);
+}
+
+/** 12345 → "12,345". */
+export function count(value: number): string {
+  return integer.format(value);
+}
+
+/** [28, 28, 1] → "28 × 28 × 1". */
+export function shapeText(shape: readonly number[]): string {
+  return shape.join(' × ');
+}
+
+/** Seconds as "0.42 s", "12.3 s" or "2 min 05 s". */
+export function secondsText(seconds: number): string {
+  if (seconds < 10) return `${seconds.toFixed(2)} s`;
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const minutes = Math.floor(seconds / 60);
+  const rest = Math.round(seconds - minutes * 60);
+  return `${minutes} min ${String(rest).padStart(2, '0')} s`;
+}
+
+/** A hash shortened for display (the full value goes in a title attribute). */
+export function shortHash(hash: string, length = 12): string {
+  return hash.length > length ? hash.slice(0, length) : hash;
+}
+
+/** Escape a value for an HTML attribute in a snippet shown to readers (the page escapes the snippet again). */
+export function attrText(value: string): string {
+  return value.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
+}

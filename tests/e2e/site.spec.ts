@@ -1,0 +1,122 @@
+/**
+ * Walk the built site in real Chromium, served under /sub/: index → each experiment page; every
+ * image decodes, every link resolves, and nothing errors or leaves the site's origin.
+ */
+import { expect, test, type Page } from '@playwright/test';
+
+function siteUrl(): string {
+  const url = process.env.CONVLENS_E2E_URL;
+  if (!url) throw new Error('CONVLENS_E2E_URL is not set; run the e2e tests with `npx playwright test` so the global setup serves the site.');
+  return url;
+}
+
+/** Records console errors, page errors, failed or non-2xx requests, and requests to other origins. */
+function watch(page: Page, origin: string): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText ?? 'unknown'})`));
+  page.on('request', (r) => {
+    if (new URL(r.url()).origin !== origin) problems.push(`request to another origin: ${r.url()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  return problems;
+}
+
+/** Scroll every image into view (they are lazy) and return those that did not decode. */
+async function brokenImages(page: Page): Promise<string[]> {
+  const images = page.locator('img');
+  const n = await images.count();
+  for (let i = 0; i < n; i++) {
+    const img = images.nth(i);
+    await img.scrollIntoViewIfNeeded();
+    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete), { message: `image ${i} never finished loading` }).toBe(true);
+  }
+  return page.locator('img').evaluateAll((els) =>
+    (els as HTMLImageElement[]).filter((el) => el.naturalWidth === 0).map((el) => el.currentSrc || el.src),
+  );
+}
+
+/** Every distinct non-fragment link on the page, absolute. */
+async function links(page: Page): Promise<string[]> {
+  const hrefs = await page.locator('a[href]').evaluateAll((els) => (els as HTMLAnchorElement[]).map((a) => a.href));
+  return [...new Set(hrefs.map((h) => h.split('#')[0]!))];
+}
+
+test('index lists experiments and failed runs; every experiment page renders completely', async ({ page, request }) => {
+  const root = siteUrl();
+  const problems = watch(page, new URL(root).origin);
+
+  await page.goto(root);
+  await expect(page.getByRole('heading', { level: 1, name: 'Experiments' })).toBeVisible();
+  const failed = page.locator('.failed li');
+  await expect(failed).toHaveCount(1);
+  await expect(failed).toContainText('cifar-broken');
+  await expect(failed).toContainText('<script>alert("not escaped")</script>');
+  await expect(page.locator('a[href*="cifar-broken"]')).toHaveCount(0);
+
+  const experimentLinks = page.locator('table.experiments tbody a');
+  const hrefs = await experimentLinks.evaluateAll((els) => (els as HTMLAnchorElement[]).map((a) => a.getAttribute('href') ?? ''));
+  expect(hrefs.length).toBeGreaterThan(0);
+  for (const href of hrefs) expect(href.startsWith('/sub/experiments/')).toBe(true);
+
+  const checked = new Set<string>();
+  for (let i = 0; i < hrefs.length; i++) {
+    await page.goto(root);
+    await page.locator('table.experiments tbody a').nth(i).click();
+    await expect(page).toHaveURL(new RegExp(`${hrefs[i]}$`));
+    await expect(page.locator('nav.toc')).toBeVisible();
+    for (const id of ['overview', 'data', 'model', 'performance', 'definition', 'downloads']) {
+      await expect(page.locator(`section#${id}`)).toHaveCount(1);
+    }
+    await expect(page.locator('#definition pre code')).not.toBeEmpty();
+    // Every table-of-contents entry points at a section on the page.
+    for (const target of await page.locator('nav.toc a').evaluateAll((els) => els.map((a) => a.getAttribute('href')))) {
+      await expect(page.locator(target!)).toHaveCount(1);
+    }
+
+    const figures = page.locator('figure.figure');
+    expect(await figures.count()).toBeGreaterThan(0);
+    for (const img of await page.locator('figure img').all()) {
+      await expect(img).toHaveAttribute('width', /^\d+$/);
+      await expect(img).toHaveAttribute('height', /^\d+$/);
+      await expect(img).toHaveAttribute('alt', /\S/);
+    }
+    expect(await brokenImages(page)).toEqual([]);
+
+    for (const link of await links(page)) {
+      if (checked.has(link)) continue;
+      checked.add(link);
+      const response = await request.get(link);
+      expect(response.status(), `GET ${link}`).toBe(200);
+    }
+    expect(await page.locator('#downloads a').count()).toBeGreaterThan(0);
+  }
+  expect(problems).toEqual([]);
+});
+
+test('figure sections absent from report.json are absent from the page', async ({ page }) => {
+  const problems = watch(page, new URL(siteUrl()).origin);
+  await page.goto(`${siteUrl()}experiments/mnist-no-validation/`);
+  await expect(page.locator('#figure-confusion-matrix')).toHaveCount(1);
+  await expect(page.locator('#figure-confusion-matrix-normalized')).toHaveCount(0);
+  await expect(page.locator('p.lead')).toContainText('names like <b>this</b> must show as text');
+  expect(problems).toEqual([]);
+});
+
+test('the dark theme follows the system setting', async ({ browser }) => {
+  const background = async (colorScheme: 'light' | 'dark') => {
+    const context = await browser.newContext({ colorScheme });
+    const page = await context.newPage();
+    await page.goto(siteUrl());
+    const color = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await context.close();
+    return color;
+  };
+  expect(await background('light')).toBe('rgb(255, 255, 255)');
+  expect(await background('dark')).toBe('rgb(20, 23, 27)');
+});
