@@ -55,6 +55,7 @@ describe('Conv2DBackpropFilter on wasm', () => {
     ['one image per chunk', 1],
   ])('matches the cpu backend on 60 seeded random shapes (%s)', async (_label, chunkFloats) => {
     const previous = chunkFloats > 0 ? setBackpropFilterChunkFloats(chunkFloats) : undefined;
+    try {
     const random = mulberry32(20240611 + chunkFloats);
     let worst = 0;
     let worstCase: Case | undefined;
@@ -71,8 +72,10 @@ describe('Conv2DBackpropFilter on wasm', () => {
       if (err > worst || Number.isNaN(err)) [worst, worstCase] = [err, c];
       expect(err, JSON.stringify(c)).toBeLessThan(TOLERANCE);
     }
-    if (previous !== undefined) setBackpropFilterChunkFloats(previous);
     console.log(`Conv2DBackpropFilter max relative error vs cpu: ${worst.toExponential(2)} (${JSON.stringify(worstCase)})`);
+    } finally {
+      if (previous !== undefined) setBackpropFilterChunkFloats(previous);
+    }
   });
 
   it('matches cpu on a full-size batch whose sums have 50k terms (64x28x28x1 -> 8)', async () => {
