@@ -88,6 +88,8 @@ export function confusionMatrixSpec(
   const cell = Math.round(Math.min(56, Math.max(26, 380 / Math.max(n, 1))));
   const longest = Math.max(0, ...classes.map((c) => c.length));
   const showText = n <= 20;
+  // Tilt column labels only when the longest would not fit its cell (≈0.62 em per character at 11 px).
+  const angled = longest * 11 * 0.62 > cell - 4;
   const label =
     mode === 'counts' ? 'format(datum.count, ",d")' : "datum.fraction === 0 ? '0' : format(datum.fraction, '.2f')";
   const sort = [...classes];
@@ -103,7 +105,7 @@ export function confusionMatrixSpec(
         type: 'nominal',
         sort,
         title: 'Predicted',
-        axis: { labelAngle: longest > 3 ? -45 : 0, labelLimit: 160, domain: false, ticks: false, labelPadding: 6 },
+        axis: { labelAngle: angled ? -45 : 0, labelLimit: 160, domain: false, ticks: false, labelPadding: 6 },
       },
       y: {
         field: 'true',

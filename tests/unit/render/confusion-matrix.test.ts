@@ -39,7 +39,7 @@ describe('confusionMatrixSpec', () => {
   });
 
   it('orders both axes by the given class order and titles them Predicted / True', () => {
-    const enc = (confusionMatrixSpec(classes, matrix) as { encoding: Record<string, { sort: string[]; title: string }> }).encoding;
+    const enc = (confusionMatrixSpec(classes, matrix) as unknown as { encoding: Record<string, { sort: string[]; title: string }> }).encoding;
     expect(enc.x).toMatchObject({ sort: classes, title: 'Predicted' });
     expect(enc.y).toMatchObject({ sort: classes, title: 'True' });
   });
