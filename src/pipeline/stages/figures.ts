@@ -46,15 +46,15 @@ export async function figuresStage(ctx: PipelineContext, analysisKey: string, hi
     await renderFigure({
       name: 'confusion-matrix',
       title: 'Confusion matrix (counts)',
-      spec: confusion.confusionMatrixSpec(metrics.classes, metrics.confusion_matrix, { normalized: false }),
+      spec: confusion.confusionMatrixSpec(metrics.classes, metrics.confusion_matrix, 'counts'),
       alt: confusion.confusionMatrixAlt(metrics.classes, metrics.confusion_matrix),
       data: { kind: 'json', text: confusionJson(metrics.classes, metrics.confusion_matrix) },
     }),
     await renderFigure({
       name: 'confusion-matrix-normalized',
       title: 'Confusion matrix (row-normalized)',
-      spec: confusion.confusionMatrixSpec(metrics.classes, metrics.confusion_matrix, { normalized: true }),
-      alt: confusion.confusionMatrixAlt(metrics.classes, metrics.confusion_matrix),
+      spec: confusion.confusionMatrixSpec(metrics.classes, metrics.confusion_matrix, 'normalized'),
+      alt: confusion.confusionMatrixAlt(metrics.classes, metrics.confusion_matrix, 'normalized'),
       data: { kind: 'json', text: confusionJson(metrics.classes, metrics.confusion_matrix) },
     }),
   ];
