@@ -69,12 +69,23 @@ interface AstroRun {
   cacheDir: string;
 }
 
+/**
+ * Vite's reserved `import.meta.env` names. Astro lets a process environment variable of the same
+ * name override them (a shell or CI with BASE_URL=/ would silently drop `base` from every link),
+ * so they are hidden from Astro for the duration of the build.
+ */
+const RESERVED_ENV = ['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'SITE', 'ASSETS_PREFIX'];
+
 /** Astro's programmatic build with the report directory exposed to the pages (environment restored afterwards). */
 async function runAstro(run: AstroRun): Promise<void> {
-  const saved = { report: process.env[REPORT_DIR_ENV], telemetry: process.env.ASTRO_TELEMETRY_DISABLED };
-  process.env[REPORT_DIR_ENV] = run.reportDir;
-  // An archival build must not phone home.
-  process.env.ASTRO_TELEMETRY_DISABLED = '1';
+  const overrides: Record<string, string | undefined> = {
+    [REPORT_DIR_ENV]: run.reportDir,
+    // An archival build must not phone home.
+    ASTRO_TELEMETRY_DISABLED: '1',
+    ...Object.fromEntries(RESERVED_ENV.map((name) => [name, undefined])),
+  };
+  const saved = Object.fromEntries(Object.keys(overrides).map((name) => [name, process.env[name]]));
+  for (const [name, value] of Object.entries(overrides)) setEnv(name, value);
   try {
     const { build } = await import('astro');
     await build({
@@ -87,12 +98,11 @@ async function runAstro(run: AstroRun): Promise<void> {
       vite: { cacheDir: join(run.cacheDir, 'vite'), logLevel: 'warn' },
     });
   } finally {
-    restore(REPORT_DIR_ENV, saved.report);
-    restore('ASTRO_TELEMETRY_DISABLED', saved.telemetry);
+    for (const [name, value] of Object.entries(saved)) setEnv(name, value);
   }
 }
 
-function restore(name: string, value: string | undefined): void {
+function setEnv(name: string, value: string | undefined): void {
   if (value === undefined) delete process.env[name];
   else process.env[name] = value;
 }

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../lib/errors.ts';
-import { REPORT_DIR_ENV, reportDirUnset, reportInvalid, reportMissing, reportNotJson, viaEnv } from './messages.ts';
+import { REPORT_DIR_ENV, reportDirUnset, reportDuplicateIds, reportInvalid, reportMissing, reportNotJson, viaEnv } from './messages.ts';
 import { ReportSchema, type Report } from './report.ts';
 
 export { REPORT_DIR_ENV };
@@ -45,7 +45,17 @@ export function readReport(reportDir: string, via = 'given as the report directo
     const problems = parsed.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`);
     throw new UserError(reportInvalid(file, via, problems));
   }
+  const duplicates = duplicateIds(parsed.data);
+  if (duplicates.length > 0) throw new UserError(reportDuplicateIds(file, via, duplicates));
   return parsed.data;
+}
+
+/** Ids used by more than one entry (experiments and failed runs share one namespace: one page each). */
+function duplicateIds(report: Report): string[] {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const { id } of [...report.experiments, ...report.failed]) (seen.has(id) ? twice : seen).add(id);
+  return [...twice];
 }
 
 /** The validated report from the directory named by CONVLENS_REPORT_DIR. */

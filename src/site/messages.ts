@@ -45,6 +45,15 @@ export function reportInvalid(file: string, via: string, problems: string[]): st
   );
 }
 
+/** Two entries share an id, so two pages would claim one URL. */
+export function reportDuplicateIds(file: string, via: string, ids: string[]): string {
+  return (
+    `The report at ${file} (${via}) lists more than one experiment with the id ${ids.map((id) => `"${id}"`).join(', ')}. ` +
+    `Each experiment gets one page at experiments/<id>/, so ids must be unique. ` +
+    `Rename one of the experiment files (the id is the file name) and run \`convlens build\` again.`
+  );
+}
+
 /** Where a report path came from, for the messages above. */
 export function viaEnv(): string {
   return `from ${REPORT_DIR_ENV}`;

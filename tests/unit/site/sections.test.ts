@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ReportSchema } from '../../../src/site/report.ts';
+import { pageFigures, tableOfContents } from '../../../src/site/sections.ts';
+
+const report = ReportSchema.parse(JSON.parse(readFileSync('tests/fixtures/site/report/report.json', 'utf8')));
+const [fashion, mnist] = report.experiments;
+
+describe('page sections', () => {
+  it('places known figures in their sections and omits absent ones', () => {
+    expect(pageFigures(fashion!).performance.map((f) => f.name)).toEqual(['confusion-matrix', 'confusion-matrix-normalized']);
+    expect(pageFigures(mnist!).performance.map((f) => f.name)).toEqual(['confusion-matrix']);
+    expect(pageFigures(mnist!).other).toEqual([]);
+  });
+
+  it('keeps figures it does not know under "More figures"', () => {
+    const extra = { ...fashion!.figures[0]!, name: 'roc-curves' };
+    const entry = { ...fashion!, figures: [...fashion!.figures, extra] };
+    expect(pageFigures(entry).other.map((f) => f.name)).toEqual(['roc-curves']);
+    expect(tableOfContents(entry).map((t) => t.id)).toContain('more-figures');
+    expect(tableOfContents(fashion!).map((t) => t.id)).toEqual(['overview', 'data', 'model', 'training', 'performance', 'definition', 'downloads']);
+  });
+});
