@@ -1,0 +1,200 @@
+/**
+ * Every user-facing sentence of the config stage. Each says what was expected, what was
+ * found, and what to do; none starts with "Error:" (the CLI adds `file:line:col: key.path:`).
+ */
+
+/** One bound of a number range. */
+export interface Bound {
+  value: number;
+  inclusive: boolean;
+}
+
+/** What the schema accepts at some key path, in a form messages can phrase. */
+export type Expectation =
+  | { kind: 'number'; int: boolean; min?: Bound; max?: Bound }
+  | { kind: 'string' }
+  | { kind: 'boolean' }
+  | { kind: 'null' }
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'tuple'; items: Expectation[] }
+  | { kind: 'list'; minItems?: number }
+  | { kind: 'mapping' }
+  | { kind: 'anyOf'; options: Expectation[] }
+  | { kind: 'unknown' };
+
+/** What to do when a value is wrong, by generalized key path (`[]` for any index) or by last key. */
+const VALUE_HINTS: Record<string, string> = {
+  '': 'An experiment file is a mapping with the keys title:, data:, model: and train:.',
+  data: 'Indent its keys below it, e.g. source: mnist.',
+  model: 'Indent a layers: list below it.',
+  train: 'Indent its keys below it, e.g. epochs: 10.',
+  title: 'Write a short title for the report, in quotes if it contains a colon.',
+  seed: 'Any whole number from 0 to 4294967295 works; keeping it fixed makes runs reproducible.',
+  'data.source': 'Only these datasets are built in so far.',
+  'data.split.validation': 'It is the fraction of the training images held out for validation, e.g. 0.1.',
+  'data.split.test': 'It is the fraction of the images held out for testing, e.g. 0.2.',
+  'model.layers': 'Add at least one layer, e.g. - dense: { units: 10, activation: softmax }.',
+  'train.epochs': 'Set a positive number of epochs.',
+  'train.batchSize': 'Typical batch sizes are 32 to 256.',
+  'model.layers[].dropout': 'Write the rate as a fraction, e.g. dropout: 0.5.',
+  rate: 'Write the rate as a fraction, e.g. 0.5.',
+  filters: 'Use a whole number such as 32.',
+  units: 'Use a whole number such as 128.',
+  kernel: 'Write 3 for a 3×3 window, or [3, 5] for a 3×5 one.',
+  strides: 'Write 2 to step two pixels in both directions, or [2, 1] for different steps.',
+  size: 'Write 2 for a 2×2 window, or [2, 3] for a 2×3 one.',
+  padding: '"same" keeps the image size; "valid" lets the window shrink it.',
+  learningRate: 'Typical values are 0.0001 to 0.01.',
+  momentum: 'Use a fraction such as 0.9.',
+  beta1: 'The usual value is 0.9.',
+  beta2: 'The usual value is 0.999.',
+  epsilon: 'Use a small positive number such as 0.001.',
+  'data.limit.train': 'It caps the number of training images; remove it to use all of them.',
+  'data.limit.test': 'It caps the number of test images; remove it to use all of them.',
+};
+
+/** What to add when a required key is missing, by generalized key path or by last key. */
+const MISSING_HINTS: Record<string, string> = {
+  title: 'Add title: followed by a short name for the report.',
+  data: 'Add a data: section with at least source: fashion-mnist.',
+  model: 'Add a model: section with a layers: list.',
+  train: 'Add a train: section with at least epochs: 10.',
+  'model.layers': 'Add layers: followed by a list such as - dense: { units: 10, activation: softmax }.',
+  'train.epochs': 'Add epochs: 10, for example.',
+  filters: 'Add filters: 32, for example.',
+  units: 'Add units: 10, for example.',
+  kernel: 'Add kernel: 3, for example.',
+  size: 'Add size: 2, for example.',
+  rate: 'Add rate: 0.5, for example.',
+  type: 'Add type: relu, for example.',
+};
+
+/** How to fix a mapping that must hold exactly one key, by the noun naming that key. */
+const ONE_KEY_HINTS: Record<string, string> = {
+  'layer type': 'Put each layer in its own list item starting with "- ", e.g. - dense: { units: 10 }.',
+  optimizer: 'Choose one optimizer, e.g. optimizer: { adam: { learningRate: 0.001 } }.',
+};
+
+function lookup(table: Record<string, string>, genericPath: string): string | undefined {
+  const last = genericPath.split(/[.[\]]+/).filter(Boolean).pop() ?? '';
+  return table[genericPath] ?? table[last];
+}
+
+const quote = (s: string) => JSON.stringify(s);
+const quoteList = (values: readonly string[]) => values.map(quote).join(', ');
+
+function bounds(e: { min?: Bound; max?: Bound }): string {
+  const { min, max } = e;
+  if (min && max && min.inclusive && max.inclusive) return ` from ${min.value} to ${max.value}`;
+  const lower = min && (min.inclusive ? `at least ${min.value}` : `greater than ${min.value}`);
+  const upper = max && (max.inclusive ? `at most ${max.value}` : `less than ${max.value}`);
+  if (lower && upper) return ` ${lower} and ${upper}`;
+  if (min) return min.inclusive ? ` of ${lower}` : ` ${lower}`;
+  if (max) return max.inclusive ? ` of ${upper}` : ` ${upper}`;
+  return '';
+}
+
+/** Phrase an expectation: "an integer from 1 to 10000", "one of "same", "valid"". */
+export function describeExpected(e: Expectation, plural = false): string {
+  switch (e.kind) {
+    case 'number':
+      return (plural ? (e.int ? 'integers' : 'numbers') : e.int ? 'an integer' : 'a number') + bounds(e);
+    case 'string':
+      return plural ? 'texts' : 'a text';
+    case 'boolean':
+      return 'true or false';
+    case 'null':
+      return 'nothing';
+    case 'enum':
+      return e.values.length === 1 ? quote(e.values[0]!) : `one of ${quoteList(e.values)}`;
+    case 'tuple': {
+      const first = e.items[0];
+      const same = first && e.items.every((i) => JSON.stringify(i) === JSON.stringify(first));
+      const count = e.items.length === 2 ? 'a pair' : `a list of ${e.items.length}`;
+      return same ? `${count} of ${describeExpected(first, true)}` : `a list of ${e.items.length} items`;
+    }
+    case 'list':
+      return e.minItems ? `a list with at least ${e.minItems} item${e.minItems === 1 ? '' : 's'}` : 'a list';
+    case 'mapping':
+      return plural ? 'mappings' : 'a mapping';
+    case 'anyOf': {
+      const parts = e.options.map((o) => describeExpected(o));
+      return parts.length <= 2 ? parts.join(' or ') : `${parts.slice(0, -1).join(', ')} or ${parts.at(-1)}`;
+    }
+    case 'unknown':
+      return 'a different value';
+  }
+}
+
+/** Phrase a value found in the file: `0`, `"ten"`, `a list of 3 items`, `nothing`. */
+export function describeFound(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return value.length === 1 ? 'a list of 1 item' : `a list of ${value.length} items`;
+  if (typeof value === 'object') return Object.keys(value).length === 0 ? 'an empty mapping' : 'a mapping';
+  if (typeof value === 'string') return quote(value);
+  return String(value);
+}
+
+export const messages = {
+  yamlSyntax: (reason: string) =>
+    `the file is not valid YAML: ${reason.replace(/\.$/, '')}. Check the indentation and quoting at this position.`,
+
+  emptyFile: () =>
+    'the file is empty, but an experiment needs title, data, model and train. Add them, or delete the file.',
+
+  readFailed: (reason: string) => `the file could not be read (${reason}). Check that the path exists and is readable.`,
+
+  missingDir: (dir: string) =>
+    `The experiments directory "${dir}" does not exist. Create it and add a .yaml file, or point --experiments at another directory.`,
+
+  /** `noun` is "key", "layer type" or "optimizer". */
+  unknownKey(key: string, noun: string, suggestion: string | undefined, allowed: readonly string[]): string {
+    if (suggestion) return `unknown ${noun} ${quote(key)}; did you mean ${quote(suggestion)}?`;
+    if (allowed.length === 0) return `unknown ${noun} ${quote(key)}; this mapping takes no keys. Remove it, or write {}.`;
+    const kinds = noun === 'key' ? 'keys' : `${noun}s`;
+    return `unknown ${noun} ${quote(key)}. The ${kinds} allowed here are ${quoteList(allowed)}.`;
+  },
+
+  missingKey(key: string, genericPath: string, expected: Expectation): string {
+    let hint = lookup(MISSING_HINTS, genericPath);
+    if (!hint && expected.kind === 'enum') hint = `Add ${expected.values.map((v) => `${key}: ${v}`).join(' or ')}.`;
+    hint ??= `Add ${key}: with ${describeExpected(expected)}.`;
+    return `missing required key ${quote(key)}. ${hint}`;
+  },
+
+  wrongValue(expected: Expectation, found: unknown, genericPath: string, suggestion?: string): string {
+    const head = `expected ${describeExpected(expected)}, found ${describeFound(found)}`;
+    if (suggestion) return `${head}; did you mean ${quote(suggestion)}?`;
+    const looksNumeric = typeof found === 'string' && found.trim() !== '' && !Number.isNaN(Number(found));
+    if (looksNumeric && expected.kind === 'number') return `${head}. Remove the quotes.`;
+    const hint = lookup(VALUE_HINTS, genericPath);
+    return hint ? `${head}. ${hint}` : `${head}.`;
+  },
+
+  oneKey(noun: string, keys: readonly string[]): string {
+    const found = keys.length === 0 ? 'an empty mapping' : `${keys.length} keys (${quoteList(keys)})`;
+    const hint = ONE_KEY_HINTS[noun] ?? `Keep one key.`;
+    return `expected exactly one key naming the ${noun}, found ${found}. ${hint}`;
+  },
+
+  badId: (id: string) =>
+    `expected an id of lowercase letters, digits, "-" and "_" that starts with a letter or digit, found ${quote(id)}. ` +
+    `The id names the report's URL and folders; use something like ${quote(suggestId(id))}.`,
+
+  badFileId: (name: string) =>
+    `the file name ${quote(name)} does not make a valid experiment id (lowercase letters, digits, "-" and "_", starting with a letter or digit). ` +
+    `Rename the file, or add id: ${suggestId(name)}.`,
+
+  duplicateId: (id: string, firstFile: string) =>
+    `the experiment id ${quote(id)} is already used by ${firstFile}. Ids name the output folders, so they must be unique; ` +
+    `rename one of the files or give this one a different id.`,
+};
+
+/** A valid id resembling `text`, for hints. */
+function suggestId(text: string): string {
+  const id = text
+    .toLowerCase()
+    .replace(/[^a-z0-9-_]+/g, '-')
+    .replace(/^[-_]+|[-_]+$/g, '');
+  return id || 'my-experiment';
+}
