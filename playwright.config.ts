@@ -6,9 +6,11 @@ export default defineConfig({
   testDir: 'tests/e2e',
   globalSetup: './tests/e2e/global-setup.ts',
   timeout: 60_000,
+  // The global setup trains a tiny experiment through the real CLI before serving it.
+  globalTimeout: 15 * 60_000,
   workers: 1,
   forbidOnly: Boolean(process.env.CI),
-  reporter: [['list']],
+  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
   use: {
     trace: 'retain-on-failure',
   },

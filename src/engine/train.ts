@@ -78,6 +78,16 @@ export async function trainModel(input: TrainInput): Promise<TrainResult> {
   const { model, train, shape, numClasses, trainSplit, validationSplit, clock } = input;
   const optimizer = makeOptimizer(train.optimizer);
   model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  try {
+    return await trainLoop(input, optimizer);
+  } finally {
+    // tfjs models do not own optimizers passed as objects: Adam's slot variables would leak.
+    optimizer.dispose();
+  }
+}
+
+async function trainLoop(input: TrainInput, optimizer: tf.Optimizer): Promise<TrainResult> {
+  const { model, train, shape, numClasses, trainSplit, clock } = input;
 
   const perImage = shape[0] * shape[1] * shape[2];
   const batchSize = Math.min(train.batchSize, trainSplit.count);

@@ -35,7 +35,7 @@ class Builder {
     return `${kind}_${n}`;
   }
 
-  kernelInit(name: string): tf.initializers.Initializer {
+  kernelInit(name: string): ReturnType<typeof tf.initializers.glorotUniform> {
     return tf.initializers.glorotUniform({ seed: deriveSeed(this.opts.seeds.init, name) });
   }
 

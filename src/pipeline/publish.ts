@@ -72,7 +72,7 @@ function experimentFiles(r: ExperimentResult, manifest: RunManifest): Map<string
   const files = new Map<string, Buffer | string>([
     [`${base}/data/metrics.json`, JSON.stringify(publicMetrics(r.analysis.metrics), null, 2)],
     [`${base}/data/predictions.csv`, toCsv(preds.header, preds.rows)],
-    [`${base}/data/history.csv`, historyCsv(r.run.facts.history)],
+    [`${base}/data/history.csv`, historyCsv(r.run.facts.history).text],
     [`${base}/data/manifest.json`, JSON.stringify(manifest, null, 2)],
     [`${base}/data/experiment.yaml`, r.spec.source],
     [`${base}/model/model.json`, r.run.saved.modelJson],

@@ -41,21 +41,21 @@ export async function figuresStage(ctx: PipelineContext, analysisKey: string, hi
       title: 'Training curves',
       spec: curves.trainingCurvesSpec(history),
       alt: curves.trainingCurvesAlt(history),
-      data: { kind: 'csv', text: historyCsv(history) },
+      data: historyCsv(history),
     }),
     await renderFigure({
       name: 'confusion-matrix',
       title: 'Confusion matrix (counts)',
       spec: confusion.confusionMatrixSpec(metrics.classes, metrics.confusion_matrix, 'counts'),
       alt: confusion.confusionMatrixAlt(metrics.classes, metrics.confusion_matrix),
-      data: { kind: 'json', text: confusionJson(metrics.classes, metrics.confusion_matrix) },
+      data: confusionJson(metrics.classes, metrics.confusion_matrix),
     }),
     await renderFigure({
       name: 'confusion-matrix-normalized',
       title: 'Confusion matrix (row-normalized)',
       spec: confusion.confusionMatrixSpec(metrics.classes, metrics.confusion_matrix, 'normalized'),
       alt: confusion.confusionMatrixAlt(metrics.classes, metrics.confusion_matrix, 'normalized'),
-      data: { kind: 'json', text: confusionJson(metrics.classes, metrics.confusion_matrix) },
+      data: confusionJson(metrics.classes, metrics.confusion_matrix),
     }),
   ];
   const files = new Map<string, Buffer>();
