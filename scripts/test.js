@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: unit and integration tests (Vitest), then end-to-end tests (Playwright driving
+// `npm test`: type check (tsc), unit and integration tests (Vitest), then end-to-end tests (Playwright driving
 // Debian's Chromium). Fails at once, naming the fix, when Chromium is missing.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -15,6 +15,8 @@ if (!existsSync(chromium)) {
 
 mkdirSync('test-results', { recursive: true });
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env: process.env }).status ?? 1;
+const types = run('npx', ['tsc', '--noEmit', '-p', '.']);
+if (types !== 0) process.stderr.write('Type check failed (see above).\n');
 const unit = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json']);
 const e2e = run('npx', ['playwright', 'test']);
 
@@ -28,6 +30,6 @@ function counts(path, pick) {
 }
 const v = counts('test-results/vitest.json', (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests }));
 const p = counts('test-results/e2e.json', (r) => ({ passed: r.stats.expected, failed: r.stats.unexpected + (r.stats.flaky ?? 0) }));
-const failed = v.failed + p.failed + (unit !== 0 && v.failed === 0 ? 1 : 0) + (e2e !== 0 && p.failed === 0 ? 1 : 0);
+const failed = v.failed + p.failed + (types !== 0 ? 1 : 0) + (unit !== 0 && v.failed === 0 ? 1 : 0) + (e2e !== 0 && p.failed === 0 ? 1 : 0);
 process.stdout.write(`\n${v.passed + p.passed} passed, ${failed} failed\n`);
-process.exit(unit !== 0 || e2e !== 0 ? 1 : 0);
+process.exit(types !== 0 || unit !== 0 || e2e !== 0 ? 1 : 0);

@@ -28,6 +28,7 @@ import { analyzeStage } from './stages/analyze.ts';
 import { figuresStage } from './stages/figures.ts';
 import { trainStage } from './stages/train.ts';
 import { openStore } from './store.ts';
+import { prepareCache } from './cache-dir.ts';
 
 export interface RunOptions {
   /** Experiment YAML files, in the order given. */
@@ -104,6 +105,8 @@ async function runExperiment(ctx: PipelineContext, spec: ExperimentSpec): Promis
 export async function run(options: RunOptions, effects: Effects): Promise<RunOutcome> {
   const { log, clock } = effects;
   const specs = await loadSpecs(options.files, options.ids);
+  // Only valid experiments get this far: an invalid one writes nothing at all.
+  await prepareCache(options.cacheDir);
   let engine: Promise<Engine> | undefined;
   const store = openStore(join(options.cacheDir, 'store'), (what) => log.warn(`cache entry ${what}; recomputing it.`));
   const ctx: PipelineContext = {

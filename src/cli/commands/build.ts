@@ -1,5 +1,4 @@
 /** `convlens build [IDS…]`: run, then build the static site into --out (what `npm run build` does). */
-import { prepareCache } from '../../pipeline/cache-dir.ts';
 import { build } from '../../pipeline/index.ts';
 import { failedSummary } from '../messages.ts';
 import type { CliIo, CliOptions } from '../options.ts';
@@ -7,7 +6,6 @@ import { effectsFor, runOptionsFor } from '../setup.ts';
 
 export default async function buildCommand(options: CliOptions, io: CliIo): Promise<number> {
   const runOptions = await runOptionsFor(options);
-  await prepareCache(runOptions.cacheDir);
   const effects = effectsFor(options, io);
   const outcome = await build({ ...runOptions, outDir: options.out, base: options.base }, effects);
   if (outcome.failed.length === 0) return 0;

@@ -1,5 +1,4 @@
 /** `convlens run [IDS…]`: train, evaluate and render, from cache where possible. */
-import { prepareCache } from '../../pipeline/cache-dir.ts';
 import { run } from '../../pipeline/index.ts';
 import { failedSummary } from '../messages.ts';
 import type { CliIo, CliOptions } from '../options.ts';
@@ -7,7 +6,6 @@ import { effectsFor, runOptionsFor } from '../setup.ts';
 
 export default async function runCommand(options: CliOptions, io: CliIo): Promise<number> {
   const runOptions = await runOptionsFor(options);
-  await prepareCache(runOptions.cacheDir);
   const effects = effectsFor(options, io);
   const outcome = await run(runOptions, effects);
   if (outcome.failed.length === 0) return 0;
