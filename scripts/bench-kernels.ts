@@ -72,26 +72,53 @@ for (const s of shapes) {
   tf.dispose([x, f, y, dy]);
 }
 
-// Training throughput of the BENCHMARK.md small CNN (Adam, batch 64, 512 random images, best of 3).
+// Training throughput (Adam, batch 64, 512 random images, best of 3 passes after a warm-up):
+// the bundled experiment's model (experiments/fashion-mnist-cnn.yaml, built by buildModel and
+// trained with trainOnBatch like src/engine/train.ts) and the BENCHMARK.md small CNN.
+// `profile` as an extra argument prints kernel ms per step (tf.profile) for the bundled model.
 if (mode === 'ours') {
-  const model = tf.sequential();
-  model.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' }));
-  model.add(tf.layers.batchNormalization());
-  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, padding: 'same', activation: 'relu' }));
-  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(tf.layers.conv2d({ filters: 128, kernelSize: 3, padding: 'same', activation: 'relu' }));
-  model.add(tf.layers.globalAveragePooling2d({}));
-  model.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
-  model.compile({ optimizer: tf.train.adam(), loss: 'categoricalCrossentropy' });
+  const { buildModel } = await import('../src/model/build.ts');
+  type LayerSpec = import('../src/config/spec.ts').LayerSpec;
+  const conv = (filters: number): LayerSpec => ({ type: 'conv2d', filters, kernel: [3, 3], strides: [1, 1], padding: 'same', activation: 'relu', useBias: true });
+  const pool: LayerSpec = { type: 'maxPool', size: [2, 2], strides: [2, 2], padding: 'valid' };
+  const bn: LayerSpec = { type: 'batchNorm', momentum: 0.99, epsilon: 0.001 };
+  const bundled: LayerSpec[] = [
+    conv(16), bn, pool, conv(32), bn, pool, { type: 'flatten' },
+    { type: 'dense', units: 128, activation: 'relu' }, { type: 'dropout', rate: 0.3 }, { type: 'dense', units: 10, activation: 'softmax' },
+  ];
+  const smallCnn: LayerSpec[] = [
+    conv(32), bn, pool, conv(64), pool, conv(128), { type: 'globalAvgPool' }, { type: 'dense', units: 10, activation: 'softmax' },
+  ];
   const xs = tf.randomNormal([512, 28, 28, 1], 0, 1, 'float32', 4);
   const ys = tf.oneHot(tf.randomUniform([512], 0, 10, 'int32', 5) as tf.Tensor1D, 10);
-  await model.fit(xs, ys, { batchSize: 64, epochs: 1, shuffle: false, verbose: 0 });
-  let best = Infinity;
-  for (let r = 0; r < 3; r++) {
-    const t0 = performance.now();
-    await model.fit(xs, ys, { batchSize: 64, epochs: 1, shuffle: false, verbose: 0 });
-    best = Math.min(best, performance.now() - t0);
+  const batches = Array.from({ length: 8 }, (_, b) => [xs.slice(b * 64, 64), ys.slice(b * 64, 64)] as const);
+  for (const [name, layers] of [['bundled fashion-mnist-cnn', bundled], ['small-cnn-28x28x1', smallCnn]] as const) {
+    const model = buildModel([...layers], { inputShape: [28, 28, 1], numClasses: 10, seeds: { init: 1, dropout: 2 } });
+    const optimizer = tf.train.adam(0.001);
+    model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    const pass = async (): Promise<void> => {
+      for (const [x, y] of batches) await model.trainOnBatch(x, y);
+    };
+    await pass();
+    let best = Infinity;
+    for (let r = 0; r < 3; r++) {
+      const t0 = performance.now();
+      await pass();
+      best = Math.min(best, performance.now() - t0);
+    }
+    console.log(JSON.stringify({ model: name, train_img_s: Math.round(512 / (best / 1e3)) }));
+    if (process.argv.includes('profile') && name.startsWith('bundled')) {
+      const [x, y] = batches[0]!;
+      const info = await tf.profile(async () => {
+        await model.trainOnBatch(x, y);
+      });
+      const byKernel = new Map<string, number>();
+      for (const k of info.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+      const top = [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 16);
+      console.log('profile (kernel ms, one step):', top.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', '));
+    }
+    optimizer.dispose();
+    model.dispose();
   }
-  console.log(JSON.stringify({ 'small-cnn train_img_s': Math.round(512 / (best / 1e3)) }));
+  tf.dispose([xs, ys, ...batches.flat()]);
 }

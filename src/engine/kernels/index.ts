@@ -1,17 +1,23 @@
 /**
  * convlens's own tfjs kernels for training on the wasm backend.
  *
- * Stock tfjs-backend-wasm 4.22 cannot train a conv2d (no Conv2DBackpropFilter) and its
- * Conv2DBackpropInput is a scalar loop far below its XNNPACK forward conv. The kernels here
- * route both gradients through wasm's XNNPACK fast paths. Register them once the wasm backend
- * is active; see README.md in this folder for the measurements behind each choice.
+ * Stock tfjs-backend-wasm 4.22 cannot train a conv2d (no Conv2DBackpropFilter), its
+ * Conv2DBackpropInput is a scalar loop far below its XNNPACK forward conv, and several kernels
+ * that training leans on (Tile, MaxPoolGrad, transposed BatchMatMul, leading-axis reductions)
+ * are scalar loops too. The kernels here route them through wasm's XNNPACK fast paths or
+ * straight heap loops; batch norm also gets a closed-form gradient. Register them once the wasm
+ * backend is active; see README.md in this folder for the measurements behind each choice.
  */
-import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
+import { getGradient, getKernel, registerGradient, registerKernel, unregisterKernel, type GradConfig, type KernelConfig } from '@tensorflow/tfjs';
+import { fusedBatchNormGradConfig } from './batch-norm-grad.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
+import { tileConfig } from './tile.ts';
 
-/** Kernel functions we registered, to recognise our own on a repeat call. */
+/** Kernel functions and gradient functions we registered, to recognise our own on a repeat call. */
 const ours = new WeakSet<object>();
+/** The gradients we replaced, by kernel name (tests compare against them). */
+const stockGradients = new Map<string, GradConfig | undefined>();
 
 function install(make: (stock: KernelConfig | undefined) => KernelConfig, name: string): void {
   const current = getKernel(name, 'wasm');
@@ -22,12 +28,29 @@ function install(make: (stock: KernelConfig | undefined) => KernelConfig, name: 
   ours.add(config.kernelFunc);
 }
 
+function installGradient(make: (stock: GradConfig | undefined) => GradConfig, name: string): void {
+  const current = getGradient(name);
+  if (current !== undefined && ours.has(current.gradFunc)) return;
+  stockGradients.set(name, current);
+  const config = make(current);
+  registerGradient(config);
+  ours.add(config.gradFunc);
+}
+
+/** The gradient config tfjs had for `name` before ours replaced it (for tests). */
+export function stockGradient(name: string): GradConfig | undefined {
+  return stockGradients.get(name);
+}
+
 /**
- * Registers convlens's wasm training kernels, replacing stock ones of the same name (the
- * replacement for Conv2DBackpropInput keeps the stock kernel as its fallback).
+ * Registers convlens's wasm training kernels, replacing stock ones of the same name (each
+ * replacement keeps the stock kernel as its fallback for the cases it does not cover), and the
+ * closed-form FusedBatchNorm gradient (global to tfjs; same maths as the stock one).
  * Idempotent: calling it again changes nothing.
  */
 export function registerWasmTrainingKernels(): void {
   install(() => conv2dBackpropFilterConfig, conv2dBackpropFilterConfig.kernelName);
   install(conv2dBackpropInputConfig, 'Conv2DBackpropInput');
+  install(tileConfig, 'Tile');
+  installGradient(fusedBatchNormGradConfig, 'FusedBatchNorm');
 }

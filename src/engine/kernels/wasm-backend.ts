@@ -5,12 +5,12 @@
  * tfjs-backend-wasm does not export a stable type for its backend, so we name only what we use
  * (the same members its own kernels use: dataIdMap, makeOutput, typedArrayFromHeap, disposeData).
  */
-import { getKernel, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
+import { getKernel, type DataType, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
 
 /** The members of tfjs-backend-wasm's `BackendWasm` used by convlens kernels. */
 export interface WasmBackend {
   dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  makeOutput(shape: number[], dtype: DataType): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array;
   disposeData(dataId: object, force?: boolean): boolean;
 }
