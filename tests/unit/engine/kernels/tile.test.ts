@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { liveCounts, maxRelativeError, mulberry32, randomInt, randomValues, tf, useCpu, useWasm } from './helpers.ts';
 
-function runTile(values: Float32Array, shape: number[], reps: number[], dtype: 'float32' | 'int32' | 'bool'): ArrayLike<number> {
-  return tf.tidy(() => {
-    const source = dtype === 'float32' ? values : Array.from(values, (v) => (dtype === 'bool' ? (v > 0 ? 1 : 0) : Math.round(v * 100)));
-    const x = tf.tensor(source, shape, dtype);
-    return tf.tile(x, reps).dataSync() as ArrayLike<number>;
-  });
+function runTile(values: Float32Array, shape: number[], reps: number[], dtype: 'float32' | 'int32' | 'bool'): number[] {
+  const source = dtype === 'float32' ? values : Array.from(values, (v) => (dtype === 'bool' ? (v > 0 ? 1 : 0) : Math.round(v * 100)));
+  const x = tf.tensor(source, shape, dtype);
+  const out = tf.tile(x, reps);
+  const result = Array.from(out.dataSync());
+  tf.dispose([x, out]);
+  return result;
 }
 
 describe('Tile on wasm', () => {
