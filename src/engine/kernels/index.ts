@@ -9,6 +9,7 @@
  * backend is active; see README.md in this folder for the measurements behind each choice.
  */
 import { getGradient, getKernel, registerGradient, registerKernel, unregisterKernel, type GradConfig, type KernelConfig } from '@tensorflow/tfjs';
+import { batchMatMulConfig } from './batch-mat-mul.ts';
 import { fusedBatchNormGradConfig } from './batch-norm-grad.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
@@ -52,5 +53,6 @@ export function registerWasmTrainingKernels(): void {
   install(() => conv2dBackpropFilterConfig, conv2dBackpropFilterConfig.kernelName);
   install(conv2dBackpropInputConfig, 'Conv2DBackpropInput');
   install(tileConfig, 'Tile');
+  install(batchMatMulConfig, 'BatchMatMul');
   installGradient(fusedBatchNormGradConfig, 'FusedBatchNorm');
 }
