@@ -43,7 +43,8 @@ async function tryTensorflow(notes: string[]): Promise<boolean> {
     await import(name);
     return await tf.setBackend('tensorflow');
   } catch (error) {
-    notes.push(`native TensorFlow (@tensorflow/tfjs-node) is not available: ${firstLine(error)}`);
+    const missing = (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND';
+    notes.push(missing ? 'native TensorFlow (@tensorflow/tfjs-node) is not installed' : `native TensorFlow did not load: ${firstLine(error)}`);
     return false;
   }
 }

@@ -118,8 +118,7 @@ export async function run(options: RunOptions, effects: Effects): Promise<RunOut
     backend: options.backend,
     engine: () =>
       (engine ??= initEngine(options.backend).then((e) => {
-        log.info(`backend: ${e.backend} (tfjs ${e.versions['tfjs']})`);
-        for (const note of e.notes) log.info(`  ${note}`);
+        log.info(`backend: ${e.backend} (tfjs ${e.versions['tfjs']})${e.notes.length > 0 ? `; ${e.notes.join('; ')}` : ''}`);
         return e;
       })),
   };
