@@ -13,6 +13,7 @@ import { batchMatMulConfig } from './batch-mat-mul.ts';
 import { fusedBatchNormGradConfig } from './batch-norm-grad.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
+import { maxPoolGradConfig } from './max-pool-grad.ts';
 import { tileConfig } from './tile.ts';
 
 /** Kernel functions and gradient functions we registered, to recognise our own on a repeat call. */
@@ -54,5 +55,6 @@ export function registerWasmTrainingKernels(): void {
   install(conv2dBackpropInputConfig, 'Conv2DBackpropInput');
   install(tileConfig, 'Tile');
   install(batchMatMulConfig, 'BatchMatMul');
+  install(maxPoolGradConfig, 'MaxPoolGrad');
   installGradient(fusedBatchNormGradConfig, 'FusedBatchNorm');
 }
