@@ -14,6 +14,7 @@ import { fusedBatchNormGradConfig } from './batch-norm-grad.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { maxPoolGradConfig } from './max-pool-grad.ts';
+import { meanConfig, sumConfig } from './reduce.ts';
 import { tileConfig } from './tile.ts';
 
 /** Kernel functions and gradient functions we registered, to recognise our own on a repeat call. */
@@ -56,5 +57,7 @@ export function registerWasmTrainingKernels(): void {
   install(tileConfig, 'Tile');
   install(batchMatMulConfig, 'BatchMatMul');
   install(maxPoolGradConfig, 'MaxPoolGrad');
+  install(sumConfig, 'Sum');
+  install(meanConfig, 'Mean');
   installGradient(fusedBatchNormGradConfig, 'FusedBatchNorm');
 }
