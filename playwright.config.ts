@@ -10,7 +10,7 @@ export default defineConfig({
   globalTimeout: 15 * 60_000,
   workers: 1,
   forbidOnly: Boolean(process.env.CI),
-  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  reporter: [['list'], ['json', { outputFile: 'test-reports/e2e.json' }]],
   use: {
     trace: 'retain-on-failure',
   },

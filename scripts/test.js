@@ -13,11 +13,11 @@ if (!existsSync(chromium)) {
   process.exit(1);
 }
 
-mkdirSync('test-results', { recursive: true });
+mkdirSync('test-reports', { recursive: true });
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env: process.env }).status ?? 1;
 const types = run('npx', ['tsc', '--noEmit', '-p', '.']);
 if (types !== 0) process.stderr.write('Type check failed (see above).\n');
-const unit = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json']);
+const unit = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-reports/vitest.json']);
 const e2e = run('npx', ['playwright', 'test']);
 
 // One closing line over both runners, in the plain "N passed, N failed" form.
@@ -28,8 +28,8 @@ function counts(path, pick) {
     return { passed: 0, failed: 0 };
   }
 }
-const v = counts('test-results/vitest.json', (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests }));
-const p = counts('test-results/e2e.json', (r) => ({ passed: r.stats.expected, failed: r.stats.unexpected + (r.stats.flaky ?? 0) }));
+const v = counts('test-reports/vitest.json', (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests }));
+const p = counts('test-reports/e2e.json', (r) => ({ passed: r.stats.expected, failed: r.stats.unexpected + (r.stats.flaky ?? 0) }));
 const failed = v.failed + p.failed + (types !== 0 ? 1 : 0) + (unit !== 0 && v.failed === 0 ? 1 : 0) + (e2e !== 0 && p.failed === 0 ? 1 : 0);
 process.stdout.write(`\n${v.passed + p.passed} passed, ${failed} failed\n`);
 process.exit(types !== 0 || unit !== 0 || e2e !== 0 ? 1 : 0);

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { exitCodeFor, UserError } from '../lib/errors.ts';
 import { USAGE, unknownCommand } from './messages.ts';
-import type { CliOptions } from './options.ts';
+import type { CliIo, CliOptions } from './options.ts';
 
 const COMMANDS = {
   check: () => import('./commands/check.ts'),
@@ -36,7 +36,7 @@ function parse(argv: string[]): CliOptions {
 }
 
 /** Run the CLI; returns the process exit code. */
-export async function main(argv: string[], io = { out: (t: string) => process.stdout.write(t), err: (t: string) => process.stderr.write(t) }): Promise<number> {
+export async function main(argv: string[], io: CliIo = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) }): Promise<number> {
   try {
     let options: CliOptions;
     try {
