@@ -1,14 +1,15 @@
 /**
  * The config stage: experiment YAML files → ExperimentSpec[], or every error found.
  *
- *   file text ──1 load──▶ YAML tree + data ──2 validate──▶ checked input ──3 id──▶ ──4 normalize──▶ ExperimentSpec
- *                                                                                  5 ids unique across files
+ *   file text ──1 load──▶ YAML tree + data ──2 validate──▶ ──3 checks──▶ ──4 id──▶ ──5 normalize──▶ ExperimentSpec
+ *                                                                                  6 ids unique across files
  *
  *   1. load.ts       parse YAML, keep node positions; malformed or empty → error
  *   2. validate.ts   zod schema (schema.ts); issues → located ConfigErrors (messages.ts)
- *   3. here          id = `id:` or the file name, which must then be a valid id too
- *   4. normalize.ts  shorthands expanded, seeds derived (pure)
- *   5. here          a duplicate id is an error at the later file
+ *   3. checks.ts     rules across keys (model form, layer graph, schedules, monitors)
+ *   4. here          id = `id:` or the file name, which must then be a valid id too
+ *   5. normalize.ts  shorthands expanded, seeds derived (pure)
+ *   6. here          a duplicate id is an error at the later file
  *
  * Files are checked independently so one run reports the errors of all of them. This module
  * must never import tfjs: `convlens check` loads only this (a test enforces it).
@@ -16,6 +17,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { UserError } from '../lib/errors.ts';
+import { checkExperiment } from './checks.ts';
 import type { ConfigError } from './error.ts';
 import { keyPosition, loadYaml, type Position } from './load.ts';
 import { messages } from './messages.ts';
@@ -50,6 +52,8 @@ export function parseExperiment(file: string, text: string): { spec: ExperimentS
   if (!loaded.ok) return { errors: loaded.errors };
   const validated = validateExperiment(loaded.value);
   if (!validated.ok) return { errors: validated.errors };
+  const crossErrors = checkExperiment(validated.value, loaded.value);
+  if (crossErrors.length > 0) return { errors: crossErrors };
   const id = validated.value.id ?? idFromFileName(file);
   if (!ID_PATTERN.test(id)) return { errors: [{ file, line: 1, col: 1, path: 'id', message: messages.badFileId(id) }] };
   // Where a clash with another file's id is reported: the `id:` key, or the top of the file.

@@ -185,6 +185,60 @@ export const messages = {
     `the file name ${quote(name)} does not make a valid experiment id (lowercase letters, digits, "-" and "_", starting with a letter or digit). ` +
     `Rename the file, or add id: ${suggestId(name)}.`,
 
+  // --- rules across keys (checks.ts) ---
+
+  modelForm: () =>
+    'the model needs exactly one of layers: (a layer list), preset: (simple-cnn or resnet) or pretrained: (a saved model as the base). Add one of them.',
+
+  presetWithOthers: (other: 'layers' | 'pretrained') =>
+    `a preset defines the whole network, so it cannot be combined with ${other}:. Remove ${other}:, or remove preset: and write the layers yourself.`,
+
+  widthWithoutPreset: () => 'width: multiplies the channel counts of a preset, but there is no preset: here. Remove width:, or add preset: resnet.',
+
+  boundariesIncrease: (value: number, previous: number) =>
+    `expected boundaries in increasing order, found ${value} after ${previous}. List the epochs where the rate changes from first to last, e.g. [25, 50, 75].`,
+
+  factorCount: (boundaries: number, factors: number) =>
+    `expected ${boundaries + 1} factors for ${boundaries} boundaries (one before the first boundary and one after each), found ${factors}. ` +
+    `For boundaries [25, 50, 75] write factors: [1, 0.01, 0.001, 0.0005].`,
+
+  warmupTooLong: (warmup: number, epochs: number) =>
+    `the warm-up of ${warmup} epochs leaves no epoch for the cosine decay in ${epochs} epochs of training. Use a warm-up shorter than train.epochs.`,
+
+  fineTuneWithoutBase: () =>
+    'fineTune: unfreezes layers of a pretrained base, but the model has no pretrained: base. Remove fineTune:, or add model.pretrained:.',
+
+  monitorWithoutValidation: (monitor: string) =>
+    `${quote(monitor)} is measured on the validation split, but data.split.validation is 0. Set data.split.validation (e.g. 0.1), or monitor ${quote(monitor.replace(/^val_/, ''))}.`,
+
+  // --- the layer graph (graph-check.ts) ---
+
+  reservedName: (name: string) =>
+    `the layer name ${quote(name)} is reserved (input is the model input, base a pretrained base's output). Choose another name, e.g. ${quote(`${name}_1`)}.`,
+
+  duplicateName: (name: string, first: number) =>
+    `the layer name ${quote(name)} is already used by model.layers[${first}]. Layer names must be unique; rename one of them.`,
+
+  mergeNeedsInputs: (type: string) =>
+    `${type} combines two or more layers, so it needs inputs: with at least two names, e.g. inputs: [shortcut, branch]. Give those layers a name: and list them here.`,
+
+  singleInput: (type: string, count: number) =>
+    `${type} reads exactly one input, found ${count}. List one name, or combine several first with an add or concatenate layer.`,
+
+  laterInput: (name: string, index: number) =>
+    `${quote(name)} is defined later, at model.layers[${index}]; a layer can only read layers above it. Move this layer below it, or read another layer.`,
+
+  baseWithoutPretrained: () => '"base" is the output of a pretrained base, but the model has no pretrained: section. Read input or an earlier layer instead.',
+
+  unknownInput(name: string, suggestion: string | undefined, known: readonly string[]): string {
+    if (suggestion) return `no layer is named ${quote(name)}; did you mean ${quote(suggestion)}?`;
+    return `no layer is named ${quote(name)}. The names available here are ${quoteList(known)}; add name: ${name} to the layer you mean.`;
+  },
+
+  unusedOutput: (type: string, name: string | undefined, index: number) =>
+    `the output of this ${type} layer${name ? ` (${quote(name)})` : ''} is not read by any later layer, because model.layers[${index + 1}] lists its own inputs. ` +
+    `Give it a name: and add it to a later layer's inputs, or remove it.`,
+
   duplicateId: (id: string, firstFile: string) =>
     `the experiment id ${quote(id)} is already used by ${firstFile}. Ids name the output folders, so they must be unique; ` +
     `rename one of the files or give this one a different id.`,

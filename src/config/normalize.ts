@@ -5,9 +5,10 @@
  * `maxPool: 2` → size and strides [2, 2], `dropout: 0.5` → { rate: 0.5 }), fills defaults
  * that depend on siblings (pool strides = size) and derives the per-purpose seeds.
  */
+import { dirname, resolve } from 'node:path';
 import { deriveSeed } from '../lib/rng.ts';
 import type { ExperimentInput, LayerInput } from './schema.ts';
-import type { ExperimentSpec, LayerSpec, OptimizerSpec, Pair } from './spec.ts';
+import type { ExperimentSpec, LayerSelector, LayerSpec, ModelSpec, Monitor, NodeFields, OptimizerSpec, Pair, ScheduleSpec, TrainSpec } from './spec.ts';
 
 /** Where the experiment came from: not part of the YAML's own content. */
 export interface ExperimentOrigin {
@@ -26,41 +27,137 @@ export function toPair(v: number | readonly [number, number]): Pair {
 
 type PoolInput = NonNullable<LayerInput['maxPool']>;
 
+/** The node fields (name, inputs) of a layer's mapping form, copied only when present. */
+function nodeFields(v: unknown): NodeFields {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return {};
+  const { name, inputs } = v as NodeFields;
+  return { ...(name !== undefined && { name }), ...(inputs !== undefined && { inputs: [...inputs] }) };
+}
+
 function pool(type: 'maxPool' | 'avgPool', v: PoolInput): LayerSpec {
   if (typeof v === 'number' || Array.isArray(v)) {
     const size = toPair(v as number | [number, number]);
     return { type, size, strides: [...size], padding: 'valid' };
   }
   const { size, strides, padding } = v as Exclude<PoolInput, number | [number, number]>;
-  return { type, size: toPair(size), strides: toPair(strides ?? size), padding };
+  return { type, size: toPair(size), strides: toPair(strides ?? size), padding, ...nodeFields(v) };
+}
+
+type ConvInput = Omit<NonNullable<LayerInput['conv2d']>, 'filters'>;
+
+function convFields(c: ConvInput) {
+  return {
+    kernel: toPair(c.kernel),
+    strides: toPair(c.strides),
+    padding: c.padding,
+    dilation: toPair(c.dilation),
+    activation: c.activation,
+    useBias: c.useBias,
+    kernelInitializer: c.kernelInitializer,
+    ...(c.kernelRegularizer && { kernelRegularizer: { ...c.kernelRegularizer } }),
+  };
 }
 
 /** One layer item (a mapping with one key naming its type) → LayerSpec. */
 export function normalizeLayer(item: LayerInput): LayerSpec {
-  if (item.conv2d) {
-    const c = item.conv2d;
-    return { type: 'conv2d', filters: c.filters, kernel: toPair(c.kernel), strides: toPair(c.strides), padding: c.padding, activation: c.activation, useBias: c.useBias };
+  if (item.conv2d) return { type: 'conv2d', filters: item.conv2d.filters, ...convFields(item.conv2d), ...nodeFields(item.conv2d) };
+  if (item.depthwiseConv2d) {
+    const c = item.depthwiseConv2d;
+    return { type: 'depthwiseConv2d', depthMultiplier: c.depthMultiplier, ...convFields(c), ...nodeFields(c) };
   }
-  if (item.batchNorm) return { type: 'batchNorm', momentum: item.batchNorm.momentum, epsilon: item.batchNorm.epsilon };
+  if (item.separableConv2d) {
+    const c = item.separableConv2d;
+    return { type: 'separableConv2d', filters: c.filters, depthMultiplier: c.depthMultiplier, ...convFields(c), ...nodeFields(c) };
+  }
+  if (item.batchNorm) return { type: 'batchNorm', momentum: item.batchNorm.momentum, epsilon: item.batchNorm.epsilon, ...nodeFields(item.batchNorm) };
   if (item.maxPool !== undefined) return pool('maxPool', item.maxPool);
   if (item.avgPool !== undefined) return pool('avgPool', item.avgPool);
-  if (item.dropout !== undefined) return { type: 'dropout', rate: typeof item.dropout === 'number' ? item.dropout : item.dropout.rate };
-  if (item.flatten) return { type: 'flatten' };
-  if (item.globalAvgPool) return { type: 'globalAvgPool' };
-  if (item.dense) return { type: 'dense', units: item.dense.units, activation: item.dense.activation };
-  if (item.activation !== undefined) return { type: 'activation', activation: typeof item.activation === 'string' ? item.activation : item.activation.type };
+  for (const type of ['globalAvgPool', 'globalMaxPool', 'flatten', 'add'] as const) {
+    if (item[type]) return { type, ...nodeFields(item[type]) };
+  }
+  if (item.concatenate) return { type: 'concatenate', axis: item.concatenate.axis, ...nodeFields(item.concatenate) };
+  if (item.dense) {
+    const d = item.dense;
+    return {
+      type: 'dense',
+      units: d.units,
+      activation: d.activation,
+      useBias: d.useBias,
+      kernelInitializer: d.kernelInitializer,
+      ...(d.kernelRegularizer && { kernelRegularizer: { ...d.kernelRegularizer } }),
+      ...nodeFields(d),
+    };
+  }
+  for (const type of ['dropout', 'spatialDropout'] as const) {
+    const v = item[type];
+    if (v !== undefined) return typeof v === 'number' ? { type, rate: v } : { type, rate: v.rate, ...nodeFields(v) };
+  }
+  if (item.activation !== undefined) {
+    const a = item.activation;
+    if (typeof a === 'string') return { type: 'activation', activation: a };
+    return { type: 'activation', activation: a.type, ...(a.alpha !== undefined && { alpha: a.alpha }), ...nodeFields(a) };
+  }
   if (item.residual) {
     const r = item.residual;
-    return { type: 'residual', filters: r.filters, kernel: toPair(r.kernel), strides: toPair(r.strides) };
+    return { type: 'residual', filters: r.filters, kernel: toPair(r.kernel), strides: toPair(r.strides), ...nodeFields(r) };
   }
   // Unreachable after validation (exactly one known key); a loud failure beats a silent wrong model.
   throw new Error(`normalizeLayer: no known layer type in ${JSON.stringify(Object.keys(item))}`);
 }
 
-function normalizeOptimizer(o: ExperimentInput['train']['optimizer']): OptimizerSpec {
-  if (o.adam) return { type: 'adam', ...o.adam };
-  if (o.sgd) return { type: 'sgd', ...o.sgd };
-  throw new Error(`normalizeOptimizer: no known optimizer in ${JSON.stringify(Object.keys(o))}`);
+/** `all` | `none` | a count | one glob | a list of globs → LayerSelector. */
+export function normalizeSelector(v: string | number | string[]): LayerSelector {
+  if (v === 'all' || v === 'none') return { type: v };
+  if (typeof v === 'number') return { type: 'count', count: v };
+  return { type: 'patterns', patterns: typeof v === 'string' ? [v] : [...v] };
+}
+
+function normalizeModel(m: ExperimentInput['model'], file: string): ModelSpec {
+  if (m.preset) return { kind: 'preset', preset: m.preset, width: m.width ?? 1 };
+  const layers = (m.layers ?? []).map(normalizeLayer);
+  if (m.pretrained) {
+    const p = m.pretrained;
+    return {
+      kind: 'pretrained',
+      path: resolve(dirname(file), p.path),
+      pathAsWritten: p.path,
+      ...(p.output !== undefined && { output: p.output }),
+      freeze: normalizeSelector(p.freeze),
+      layers,
+    };
+  }
+  return { kind: 'layers', layers };
+}
+
+/** One-key choice mapping → `{ type, ...settings }`. */
+function choice<T>(o: object): T {
+  const [type, settings] = Object.entries(o).find(([, v]) => v !== undefined)!;
+  return { type, ...(settings as object) } as T;
+}
+
+const resolveMode = (mode: 'auto' | 'min' | 'max', monitor: Monitor): 'min' | 'max' =>
+  mode !== 'auto' ? mode : monitor.endsWith('accuracy') ? 'max' : 'min';
+
+function normalizeSchedule(s: ExperimentInput['train']['schedule']): ScheduleSpec {
+  if (s.reduceOnPlateau) return { type: 'reduceOnPlateau', ...s.reduceOnPlateau, mode: resolveMode(s.reduceOnPlateau.mode, s.reduceOnPlateau.monitor) };
+  if (s.piecewise) return { type: 'piecewise', boundaries: [...s.piecewise.boundaries], factors: [...s.piecewise.factors] };
+  return choice<ScheduleSpec>(s);
+}
+
+function normalizeTrain(t: ExperimentInput['train']): TrainSpec {
+  const e = t.earlyStopping;
+  const c = t.classWeights;
+  return {
+    epochs: t.epochs,
+    batchSize: t.batchSize,
+    optimizer: choice<OptimizerSpec>(t.optimizer),
+    schedule: normalizeSchedule(t.schedule),
+    ...(e && { earlyStopping: { ...e, mode: resolveMode(e.mode, e.monitor) } }),
+    ...(t.clip && { clip: t.clip.norm !== undefined ? { type: 'norm' as const, value: t.clip.norm } : { type: 'value' as const, value: t.clip.value! } }),
+    labelSmoothing: t.labelSmoothing,
+    ...(c && { classWeights: c === 'balanced' ? { type: 'balanced' as const } : { type: 'byName' as const, weights: { ...c } } }),
+    ...(t.fineTune && { fineTune: { epochs: t.fineTune.epochs, learningRate: t.fineTune.learningRate, unfreeze: normalizeSelector(t.fineTune.unfreeze) } }),
+  };
 }
 
 /** Validated experiment + origin → the spec every later stage consumes. */
@@ -88,7 +185,7 @@ export function normalizeExperiment(input: ExperimentInput, origin: ExperimentOr
       split: { validation: data.split.validation, test: data.split.test, stratify: data.split.stratify },
       normalize: data.normalize,
     },
-    model: { layers: input.model.layers.map(normalizeLayer) },
-    train: { epochs: train.epochs, batchSize: train.batchSize, optimizer: normalizeOptimizer(train.optimizer) },
+    model: normalizeModel(input.model, origin.file),
+    train: normalizeTrain(train),
   };
 }

@@ -4,12 +4,12 @@
  * `validate.ts` reads it back to phrase errors, `normalize.ts` consumes its output.
  *
  * Extending the vocabulary is meant to be one line: a new source goes in `SOURCES`
- * (spec.ts), a new layer in `LAYERS`, a new optimizer in `OPTIMIZERS`.
+ * (spec.ts), a new layer in `LAYERS`, a new optimizer in `OPTIMIZERS`, a schedule in `SCHEDULES`.
  * Shorthands (`maxPool: 2`, `dropout: 0.5`, `kernel: 3`) are accepted here and expanded in
  * `normalize.ts`; a bare `flatten:` (YAML null) is turned into `{}` here so its defaults apply.
  */
 import { z } from 'zod';
-import { ACTIVATIONS, SOURCES } from './spec.ts';
+import { ACTIVATIONS, INITIALIZERS, MONITORS, PRESETS, SOURCES } from './spec.ts';
 
 /** Experiment ids appear in URLs and paths. */
 export const ID_PATTERN = /^[a-z0-9][a-z0-9-_]*$/;
@@ -43,48 +43,127 @@ function emptyOr<T extends z.ZodObject>(object: T) {
   return z.union([z.null(), object]).transform((v): z.output<T> => (v === null ? object.parse({}) : v));
 }
 
+/** Node fields every layer's mapping form accepts (see NodeFields in spec.ts). */
+export const NODE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
+const node = {
+  name: z.string().regex(NODE_NAME_PATTERN).optional(),
+  inputs: z.array(z.string()).min(1).optional(),
+};
+
+const initializer = z.enum(INITIALIZERS);
+const regularizer = z.strictObject({ l1: z.number().min(0).default(0), l2: z.number().min(0).default(0) });
+
+/** Fields shared by conv2d, depthwiseConv2d and separableConv2d. */
+const convFields = {
+  kernel: intOrPair,
+  strides: intOrPair.default(1),
+  padding: padding.default('same'),
+  dilation: intOrPair.default(1),
+  activation: activation.default('linear'),
+  useBias: z.boolean().default(true),
+  kernelInitializer: initializer.default('glorotUniform'),
+  kernelRegularizer: regularizer.optional(),
+  ...node,
+};
+
 const pool = z.union([
   int(1),
   z.tuple([int(1), int(1)]),
-  z.strictObject({ size: intOrPair, strides: intOrPair.optional(), padding: padding.default('valid') }),
+  z.strictObject({ size: intOrPair, strides: intOrPair.optional(), padding: padding.default('valid'), ...node }),
 ]);
+
+const rate = z.number().min(0).lt(1);
+const nodeOnly = emptyOr(z.strictObject({ ...node }));
 
 /** Layer types: one line each. */
 export const LAYERS = {
-  conv2d: z.strictObject({
-    filters: int(1),
-    kernel: intOrPair,
-    strides: intOrPair.default(1),
-    padding: padding.default('same'),
-    activation: activation.default('linear'),
-    useBias: z.boolean().default(true),
-  }),
-  batchNorm: emptyOr(z.strictObject({ momentum: z.number().gt(0).lt(1).default(0.99), epsilon: z.number().gt(0).default(0.001) })),
+  conv2d: z.strictObject({ filters: int(1), ...convFields }),
+  depthwiseConv2d: z.strictObject({ depthMultiplier: int(1).default(1), ...convFields }),
+  separableConv2d: z.strictObject({ filters: int(1), depthMultiplier: int(1).default(1), ...convFields }),
+  batchNorm: emptyOr(z.strictObject({ momentum: z.number().gt(0).lt(1).default(0.99), epsilon: z.number().gt(0).default(0.001), ...node })),
   maxPool: pool,
   avgPool: pool,
-  dropout: z.union([z.number().min(0).lt(1), z.strictObject({ rate: z.number().min(0).lt(1) })]),
-  flatten: emptyOr(z.strictObject({})),
-  globalAvgPool: emptyOr(z.strictObject({})),
-  dense: z.strictObject({ units: int(1), activation: activation.default('linear') }),
-  activation: z.union([activation, z.strictObject({ type: activation })]),
-  residual: z.strictObject({ filters: int(1), kernel: intOrPair.default(3), strides: intOrPair.default(1) }),
+  globalAvgPool: nodeOnly,
+  globalMaxPool: nodeOnly,
+  flatten: nodeOnly,
+  dense: z.strictObject({
+    units: int(1),
+    activation: activation.default('linear'),
+    useBias: z.boolean().default(true),
+    kernelInitializer: initializer.default('glorotUniform'),
+    kernelRegularizer: regularizer.optional(),
+    ...node,
+  }),
+  dropout: z.union([rate, z.strictObject({ rate, ...node })]),
+  spatialDropout: z.union([rate, z.strictObject({ rate, ...node })]),
+  activation: z.union([activation, z.strictObject({ type: activation, alpha: z.number().min(0).optional(), ...node })]),
+  add: nodeOnly,
+  concatenate: emptyOr(z.strictObject({ axis: z.number().int().default(-1), ...node })),
+  residual: z.strictObject({ filters: int(1), kernel: intOrPair.default(3), strides: intOrPair.default(1), ...node }),
 };
+
+const weightDecay = z.number().min(0).default(0);
+const beta = (d: number) => z.number().min(0).lt(1).default(d);
 
 /** Optimizers: one line each. */
 export const OPTIMIZERS = {
+  sgd: emptyOr(
+    z.strictObject({ learningRate: z.number().gt(0).default(0.01), momentum: z.number().min(0).lt(1).default(0), nesterov: z.boolean().default(false), weightDecay }),
+  ),
   adam: emptyOr(
+    z.strictObject({ learningRate: z.number().gt(0).default(0.001), beta1: beta(0.9), beta2: beta(0.999), epsilon: z.number().gt(0).default(1e-7), weightDecay }),
+  ),
+  adamw: emptyOr(
     z.strictObject({
       learningRate: z.number().gt(0).default(0.001),
-      beta1: z.number().min(0).lt(1).default(0.9),
-      beta2: z.number().min(0).lt(1).default(0.999),
+      beta1: beta(0.9),
+      beta2: beta(0.999),
       epsilon: z.number().gt(0).default(1e-7),
+      weightDecay: z.number().min(0).default(0.004),
     }),
   ),
-  sgd: emptyOr(z.strictObject({ learningRate: z.number().gt(0).default(0.01), momentum: z.number().min(0).lt(1).default(0) })),
+  rmsprop: emptyOr(
+    z.strictObject({
+      learningRate: z.number().gt(0).default(0.001),
+      rho: beta(0.9),
+      momentum: z.number().min(0).lt(1).default(0),
+      epsilon: z.number().gt(0).default(1e-7),
+      centered: z.boolean().default(false),
+      weightDecay,
+    }),
+  ),
 };
+
+const monitor = z.enum(MONITORS);
+const mode = z.enum(['auto', 'min', 'max']).default('auto');
+
+/** Learning-rate schedules: one line each. */
+export const SCHEDULES = {
+  constant: emptyOr(z.strictObject({})),
+  piecewise: z.strictObject({ boundaries: z.array(int(1)).min(1), factors: z.array(z.number().gt(0)).min(2) }),
+  step: z.strictObject({ every: int(1), factor: z.number().gt(0) }),
+  exponential: z.strictObject({ rate: z.number().gt(0).max(1) }),
+  cosine: emptyOr(z.strictObject({ warmup: int(0).default(0), minFactor: z.number().min(0).lt(1).default(0) })),
+  reduceOnPlateau: emptyOr(
+    z.strictObject({
+      monitor: monitor.default('val_loss'),
+      mode,
+      factor: z.number().gt(0).lt(1).default(0.1),
+      patience: int(0).default(10),
+      minDelta: z.number().min(0).default(1e-4),
+      cooldown: int(0).default(0),
+      minFactor: z.number().min(0).lt(1).default(0),
+    }),
+  ),
+};
+
+/** Which layers of a pretrained base: all, none, a count, or name globs. */
+const layerSelector = z.union([z.enum(['all', 'none']), int(0), z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
 export const layerSchema = oneKeyOf('layer type', LAYERS);
 export const optimizerSchema = oneKeyOf('optimizer', OPTIMIZERS);
+export const scheduleSchema = oneKeyOf('schedule', SCHEDULES);
+export const clipSchema = oneKeyOf('clipping', { norm: z.number().gt(0), value: z.number().gt(0) });
 
 export const dataSchema = z.strictObject({
   source: z.enum(SOURCES),
@@ -99,14 +178,41 @@ export const dataSchema = z.strictObject({
   normalize: z.enum(['rescale']).default('rescale'),
 });
 
+/**
+ * `layers` alone, `preset` (+ `width`) alone, or `pretrained` (+ optional `layers` as the head).
+ * Which combinations are allowed is checked in checks.ts, where messages can name the keys.
+ */
 export const modelSchema = z.strictObject({
-  layers: z.array(layerSchema).min(1),
+  layers: z.array(layerSchema).min(1).optional(),
+  preset: z.enum(PRESETS).optional(),
+  width: z.number().gt(0).max(16).optional(),
+  pretrained: z
+    .strictObject({
+      path: z.string().min(1),
+      output: z.string().min(1).optional(),
+      freeze: layerSelector.default('all'),
+    })
+    .optional(),
 });
 
 export const trainSchema = z.strictObject({
   epochs: int(1, 10000),
   batchSize: int(1, 65536).default(32),
   optimizer: optimizerSchema.prefault({ adam: {} }),
+  schedule: scheduleSchema.prefault({ constant: {} }),
+  earlyStopping: z
+    .strictObject({
+      monitor: monitor.default('val_loss'),
+      mode,
+      patience: int(0).default(0),
+      minDelta: z.number().min(0).default(0),
+      restoreBest: z.boolean().default(false),
+    })
+    .optional(),
+  clip: clipSchema.optional(),
+  labelSmoothing: z.number().min(0).lt(1).default(0),
+  classWeights: z.union([z.literal('balanced'), z.record(z.string(), z.number().gt(0))]).optional(),
+  fineTune: z.strictObject({ epochs: int(1, 10000), learningRate: z.number().gt(0), unfreeze: layerSelector.default('all') }).optional(),
 });
 
 /** One experiment file. */

@@ -6,32 +6,179 @@
  * and per-purpose seeds derived from the one experiment `seed`. Stages never see raw YAML.
  */
 
-/** Activation names accepted by layers (tfjs-layers identifiers). */
-export const ACTIVATIONS = ['linear', 'relu', 'elu', 'selu', 'sigmoid', 'tanh', 'softmax', 'softplus', 'swish'] as const;
+/** Activation names accepted by layers. `leakyRelu` becomes a LeakyReLU layer (alpha 0.3 unless given). */
+export const ACTIVATIONS = [
+  'linear',
+  'relu',
+  'relu6',
+  'leakyRelu',
+  'elu',
+  'selu',
+  'gelu',
+  'swish',
+  'sigmoid',
+  'tanh',
+  'softplus',
+  'softmax',
+] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
+
+/** Kernel initializers (Keras names); every one is seeded from the experiment's `init` seed and the layer name. */
+export const INITIALIZERS = ['glorotUniform', 'glorotNormal', 'heUniform', 'heNormal', 'lecunUniform', 'lecunNormal'] as const;
+export type Initializer = (typeof INITIALIZERS)[number];
 
 /** Dataset sources understood by `data/sources/`. */
 export const SOURCES = ['fashion-mnist', 'mnist'] as const;
 export type SourceName = (typeof SOURCES)[number];
 
+/** Model presets (`model.preset`), expanded into layers by `model/presets.ts` once the class count is known. */
+export const PRESETS = ['simple-cnn', 'resnet'] as const;
+export type PresetName = (typeof PRESETS)[number];
+
 export type Pair = [number, number];
 export type Padding = 'same' | 'valid';
 
-export type LayerSpec =
-  | { type: 'conv2d'; filters: number; kernel: Pair; strides: Pair; padding: Padding; activation: Activation; useBias: boolean }
-  | { type: 'batchNorm'; momentum: number; epsilon: number }
-  | { type: 'maxPool' | 'avgPool'; size: Pair; strides: Pair; padding: Padding }
-  | { type: 'dropout'; rate: number }
-  | { type: 'flatten' }
-  | { type: 'globalAvgPool' }
-  | { type: 'dense'; units: number; activation: Activation }
-  | { type: 'activation'; activation: Activation }
-  /** Two kernel×kernel conv+BN (relu between), shortcut = 1×1 conv+BN when shape changes, add, relu. */
-  | { type: 'residual'; filters: number; kernel: Pair; strides: Pair };
+/** Weight penalty added to the loss: l1·Σ|w| + l2·Σw² over the layer's kernel. */
+export interface Regularizer {
+  l1: number;
+  l2: number;
+}
 
+/**
+ * What every layer item may carry besides its parameters.
+ * `name`: a unique node name, shown in summaries and referable by later `inputs`.
+ * `inputs`: the nodes this layer reads (names of earlier layers, or `input` for the model
+ * input; `base` is the pretrained base's output); absent = the previous layer's output.
+ */
+export interface NodeFields {
+  name?: string;
+  inputs?: string[];
+}
+
+/** Shared by the three convolution kinds. */
+interface ConvFields {
+  kernel: Pair;
+  strides: Pair;
+  padding: Padding;
+  dilation: Pair;
+  activation: Activation;
+  useBias: boolean;
+  kernelInitializer: Initializer;
+  kernelRegularizer?: Regularizer;
+}
+
+export type LayerSpec = NodeFields &
+  (
+    | ({ type: 'conv2d'; filters: number } & ConvFields)
+    | ({ type: 'depthwiseConv2d'; depthMultiplier: number } & ConvFields)
+    /** Depthwise (kernel, depthMultiplier, dilation) then pointwise 1×1 to `filters`; the regularizer applies to both. */
+    | ({ type: 'separableConv2d'; filters: number; depthMultiplier: number } & ConvFields)
+    | { type: 'batchNorm'; momentum: number; epsilon: number }
+    | { type: 'maxPool' | 'avgPool'; size: Pair; strides: Pair; padding: Padding }
+    | { type: 'globalAvgPool' | 'globalMaxPool' }
+    | { type: 'flatten' }
+    | {
+        type: 'dense';
+        units: number;
+        activation: Activation;
+        useBias: boolean;
+        kernelInitializer: Initializer;
+        kernelRegularizer?: Regularizer;
+      }
+    /** `dropout` zeroes single values; `spatialDropout` zeroes whole channels (feature maps). */
+    | { type: 'dropout' | 'spatialDropout'; rate: number }
+    /** `alpha` is used by leakyRelu (default 0.3) and elu (default 1). */
+    | { type: 'activation'; activation: Activation; alpha?: number }
+    /** Elementwise sum of two or more inputs of the same shape. */
+    | { type: 'add' }
+    /** Join two or more inputs along `axis` (-1 = channels). */
+    | { type: 'concatenate'; axis: number }
+    /** Two kernel×kernel conv+BN (relu between), shortcut = 1×1 conv+BN when shape changes, add, relu. */
+    | { type: 'residual'; filters: number; kernel: Pair; strides: Pair }
+  );
+
+/** Which layers of a pretrained base a selector picks. */
+export type LayerSelector =
+  | { type: 'all' }
+  | { type: 'none' }
+  /** freeze: the first `count` layers of the base; fine-tune unfreeze: its last `count` layers. */
+  | { type: 'count'; count: number }
+  /** Layer names matching any glob (`*` any run of characters, `?` one character). */
+  | { type: 'patterns'; patterns: string[] };
+
+/**
+ * The network. Exactly one of three forms:
+ * - `layers`: the layer list (a chain, or any DAG through `name`/`inputs`);
+ * - `preset`: a named architecture, expanded by `model/presets.ts` (`width` multiplies channel counts);
+ * - `pretrained`: a saved tfjs LayersModel used as the base, cut at `output` (a layer name; default
+ *   its last layer), with `freeze` layers frozen, followed by `layers` as the head.
+ */
+export type ModelSpec =
+  | { kind: 'layers'; layers: LayerSpec[] }
+  | { kind: 'preset'; preset: PresetName; width: number }
+  | {
+      kind: 'pretrained';
+      /** Absolute path of model.json (written relative to the experiment file). */
+      path: string;
+      /** The path as written in the YAML, for the report. */
+      pathAsWritten: string;
+      output?: string;
+      freeze: LayerSelector;
+      layers: LayerSpec[];
+    };
+
+/** sgd/adam/rmsprop add weightDecay·w to the gradient (L2, as PyTorch); adamw decays the weights directly (decoupled). */
 export type OptimizerSpec =
-  | { type: 'adam'; learningRate: number; beta1: number; beta2: number; epsilon: number }
-  | { type: 'sgd'; learningRate: number; momentum: number };
+  | { type: 'sgd'; learningRate: number; momentum: number; nesterov: boolean; weightDecay: number }
+  | { type: 'adam'; learningRate: number; beta1: number; beta2: number; epsilon: number; weightDecay: number }
+  | { type: 'adamw'; learningRate: number; beta1: number; beta2: number; epsilon: number; weightDecay: number }
+  | { type: 'rmsprop'; learningRate: number; rho: number; momentum: number; epsilon: number; centered: boolean; weightDecay: number };
+
+/** A quantity in the history that callbacks watch. */
+export const MONITORS = ['val_loss', 'val_accuracy', 'loss', 'accuracy'] as const;
+export type Monitor = (typeof MONITORS)[number];
+
+/**
+ * Learning rate per epoch, as a factor of the optimizer's learningRate. Epochs count from 0 here,
+ * as in Keras's LearningRateScheduler (history rows count from 1: row e used the rate of epoch e−1).
+ */
+export type ScheduleSpec =
+  | { type: 'constant' }
+  /** factors[i] applies while epoch > boundaries[i−1] (and factors[0] until epoch > boundaries[0]). */
+  | { type: 'piecewise'; boundaries: number[]; factors: number[] }
+  /** factor^floor(epoch / every). */
+  | { type: 'step'; every: number; factor: number }
+  /** rate^epoch. */
+  | { type: 'exponential'; rate: number }
+  /** Linear warm-up over `warmup` epochs ((epoch+1)/warmup), then cosine decay to `minFactor` at the last epoch. */
+  | { type: 'cosine'; warmup: number; minFactor: number }
+  /** Multiply by `factor` after `patience` epochs without improvement of `monitor` by more than `minDelta`. */
+  | { type: 'reduceOnPlateau'; monitor: Monitor; mode: 'min' | 'max'; factor: number; patience: number; minDelta: number; cooldown: number; minFactor: number };
+
+export interface EarlyStoppingSpec {
+  monitor: Monitor;
+  /** Resolved from the monitor when written as `auto`: accuracies are maximized, losses minimized. */
+  mode: 'min' | 'max';
+  patience: number;
+  minDelta: number;
+  restoreBest: boolean;
+}
+
+export interface TrainSpec {
+  epochs: number;
+  batchSize: number;
+  optimizer: OptimizerSpec;
+  schedule: ScheduleSpec;
+  earlyStopping?: EarlyStoppingSpec;
+  /** Gradient clipping: by the global norm over all gradients, or each value into [−value, value]. */
+  clip?: { type: 'norm' | 'value'; value: number };
+  /** Targets become (1 − s)·onehot + s/classes. */
+  labelSmoothing: number;
+  /** Per-class loss weights: `balanced` = n / (classes · count_c) on the training split, or by class name. */
+  classWeights?: { type: 'balanced' } | { type: 'byName'; weights: Record<string, number> };
+  /** A second phase for a pretrained base: unfreeze these base layers and train `epochs` more at `learningRate`. */
+  fineTune?: { epochs: number; learningRate: number; unfreeze: LayerSelector };
+}
 
 /** Seeds derived by name from the experiment seed (see lib/rng.ts `deriveSeed`). */
 export interface Seeds {
@@ -64,6 +211,6 @@ export interface ExperimentSpec {
     split: { validation: number; test: number; stratify: boolean };
     normalize: 'rescale';
   };
-  model: { layers: LayerSpec[] };
-  train: { epochs: number; batchSize: number; optimizer: OptimizerSpec };
+  model: ModelSpec;
+  train: TrainSpec;
 }

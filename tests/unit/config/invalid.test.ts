@@ -58,9 +58,9 @@ describe('invalid fixtures, one per mistake', () => {
   it('bad-enum-value: lists the allowed values, suggests the closest', async () => {
     expect(await check('bad-enum-value.yaml')).toEqual([
       'bad-enum-value.yaml:3:11: data.source: expected one of "fashion-mnist", "mnist", found "cifar". Only these datasets are built in so far.',
-      'bad-enum-value.yaml:6:52: model.layers[0].conv2d.activation: expected one of "linear", "relu", "elu", "selu", "sigmoid", "tanh", "softmax", "softplus", "swish", found "rleu"; did you mean "relu"?',
+      'bad-enum-value.yaml:6:52: model.layers[0].conv2d.activation: expected one of "linear", "relu", "relu6", "leakyRelu", "elu", "selu", "gelu", "swish", "sigmoid", "tanh", "softplus", "softmax", found "rleu"; did you mean "relu"?',
       'bad-enum-value.yaml:6:67: model.layers[0].conv2d.padding: expected one of "same", "valid", found "full". "same" keeps the image size; "valid" lets the window shrink it.',
-      'bad-enum-value.yaml:7:19: model.layers[1].activation: expected one of "linear", "relu", "elu", "selu", "sigmoid", "tanh", "softmax", "softplus", "swish", found "gelu"; did you mean "relu"?',
+      'bad-enum-value.yaml:7:19: model.layers[1].activation: expected one of "linear", "relu", "relu6", "leakyRelu", "elu", "selu", "gelu", "swish", "sigmoid", "tanh", "softplus", "softmax", found "sigmod"; did you mean "sigmoid"?',
     ]);
   });
 
@@ -87,7 +87,7 @@ describe('invalid fixtures, one per mistake', () => {
     expect(await check('layer-with-two-keys.yaml')).toEqual([
       'layer-with-two-keys.yaml:6:7: model.layers[0]: expected exactly one key naming the layer type, found 2 keys ("conv2d", "maxPool"). Put each layer in its own list item starting with "- ", e.g. - dense: { units: 10 }.',
       'layer-with-two-keys.yaml:7:7: model.layers[1]: expected exactly one key naming the layer type, found an empty mapping. Put each layer in its own list item starting with "- ", e.g. - dense: { units: 10 }.',
-      'layer-with-two-keys.yaml:8:7: model.layers[2].pool: unknown layer type "pool". The layer types allowed here are "conv2d", "batchNorm", "maxPool", "avgPool", "dropout", "flatten", "globalAvgPool", "dense", "activation", "residual".',
+      'layer-with-two-keys.yaml:8:7: model.layers[2].pool: unknown layer type "pool". The layer types allowed here are "conv2d", "depthwiseConv2d", "separableConv2d", "batchNorm", "maxPool", "avgPool", "globalAvgPool", "globalMaxPool", "flatten", "dense", "dropout", "spatialDropout", "activation", "add", "concatenate", "residual".',
     ]);
   });
 
@@ -113,9 +113,10 @@ describe('shorthand forms and other shapes', () => {
     ]);
   });
 
-  it('a key in a layer that takes none', async () => {
-    expect(await checkText(`title: t\n${VALID_TAIL}model:\n  layers:\n    - flatten: { axis: 1 }\n`)).toEqual([
-      'experiments/a.yaml:6:18: model.layers[0].flatten.axis: unknown key "axis"; this mapping takes no keys. Remove it, or write {}.',
+  it('a key in a mapping that takes none', async () => {
+    const text = `title: t\ndata: { source: mnist }\nmodel: { layers: [ { flatten: } ] }\ntrain:\n  epochs: 1\n  schedule: { constant: { rate: 1 } }\n`;
+    expect(await checkText(text)).toEqual([
+      'experiments/a.yaml:6:27: train.schedule.constant.rate: unknown key "rate"; this mapping takes no keys. Remove it, or write {}.',
     ]);
   });
 

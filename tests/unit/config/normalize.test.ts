@@ -4,9 +4,10 @@
  * by hand from the documented defaults, not computed by the code under test.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadExperiments, parseExperiment } from '../../../src/config/index.ts';
-import { toPair } from '../../../src/config/normalize.ts';
+import { normalizeSelector, toPair } from '../../../src/config/normalize.ts';
 import type { ExperimentSpec } from '../../../src/config/spec.ts';
 import { deriveSeed } from '../../../src/lib/rng.ts';
 
@@ -29,7 +30,7 @@ async function loadOne(name: string): Promise<ExperimentSpec> {
   return spec;
 }
 
-const ADAM_DEFAULTS = { type: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } as const;
+const ADAM_DEFAULTS = { type: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 } as const;
 
 describe('normalize', () => {
   it('minimal file: every default and every shorthand', async () => {
@@ -42,8 +43,9 @@ describe('normalize', () => {
       seeds: seedsOf(42),
       data: { source: 'mnist', limit: {}, split: { validation: 0.1, test: 0.2, stratify: true }, normalize: 'rescale' },
       model: {
+        kind: 'layers',
         layers: [
-          { type: 'conv2d', filters: 8, kernel: [3, 3], strides: [1, 1], padding: 'same', activation: 'linear', useBias: true },
+          { type: 'conv2d', filters: 8, kernel: [3, 3], strides: [1, 1], padding: 'same', dilation: [1, 1], activation: 'linear', useBias: true, kernelInitializer: 'glorotUniform' },
           { type: 'batchNorm', momentum: 0.99, epsilon: 0.001 },
           { type: 'batchNorm', momentum: 0.99, epsilon: 0.001 },
           { type: 'maxPool', size: [2, 2], strides: [2, 2], padding: 'valid' },
@@ -54,10 +56,10 @@ describe('normalize', () => {
           { type: 'activation', activation: 'relu' },
           { type: 'flatten' },
           { type: 'globalAvgPool' },
-          { type: 'dense', units: 10, activation: 'linear' },
+          { type: 'dense', units: 10, activation: 'linear', useBias: true, kernelInitializer: 'glorotUniform' },
         ],
       },
-      train: { epochs: 1, batchSize: 32, optimizer: ADAM_DEFAULTS },
+      train: { epochs: 1, batchSize: 32, optimizer: ADAM_DEFAULTS, schedule: { type: 'constant' }, labelSmoothing: 0 },
     });
   });
 
@@ -71,8 +73,9 @@ describe('normalize', () => {
       seeds: seedsOf(7),
       data: { source: 'fashion-mnist', limit: { train: 2000, test: 500 }, split: { validation: 0.2, test: 0.3, stratify: false }, normalize: 'rescale' },
       model: {
+        kind: 'layers',
         layers: [
-          { type: 'conv2d', filters: 16, kernel: [3, 5], strides: [1, 2], padding: 'valid', activation: 'relu', useBias: false },
+          { type: 'conv2d', filters: 16, kernel: [3, 5], strides: [1, 2], padding: 'valid', dilation: [1, 1], activation: 'relu', useBias: false, kernelInitializer: 'glorotUniform' },
           { type: 'batchNorm', momentum: 0.9, epsilon: 0.01 },
           { type: 'maxPool', size: [2, 3], strides: [1, 1], padding: 'same' },
           { type: 'avgPool', size: [2, 2], strides: [2, 1], padding: 'valid' },
@@ -81,10 +84,16 @@ describe('normalize', () => {
           { type: 'activation', activation: 'tanh' },
           { type: 'globalAvgPool' },
           { type: 'flatten' },
-          { type: 'dense', units: 10, activation: 'softmax' },
+          { type: 'dense', units: 10, activation: 'softmax', useBias: true, kernelInitializer: 'glorotUniform' },
         ],
       },
-      train: { epochs: 3, batchSize: 128, optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 } },
+      train: {
+        epochs: 3,
+        batchSize: 128,
+        optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: false, weightDecay: 0 },
+        schedule: { type: 'constant' },
+        labelSmoothing: 0,
+      },
     });
   });
 
@@ -93,8 +102,17 @@ describe('normalize', () => {
     expect(spec.seed).toBe(0);
     expect(spec.seeds).toEqual(seedsOf(0));
     expect(spec.data).toEqual({ source: 'mnist', limit: { test: 100 }, split: { validation: 0, test: 0.2, stratify: true }, normalize: 'rescale' });
-    expect(spec.model.layers).toEqual([{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax' }]);
-    expect(spec.train).toEqual({ epochs: 10000, batchSize: 65536, optimizer: { ...ADAM_DEFAULTS, learningRate: 0.01 } });
+    expect(spec.model).toEqual({
+      kind: 'layers',
+      layers: [{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax', useBias: true, kernelInitializer: 'glorotUniform' }],
+    });
+    expect(spec.train).toEqual({
+      epochs: 10000,
+      batchSize: 65536,
+      optimizer: { ...ADAM_DEFAULTS, learningRate: 0.01 },
+      schedule: { type: 'constant' },
+      labelSmoothing: 0,
+    });
     expect('train' in spec.data.limit).toBe(false);
   });
 
@@ -108,7 +126,7 @@ describe('normalize', () => {
   it('sgd with no settings gets its own defaults', () => {
     const text = 'title: t\ndata: { source: mnist }\nmodel: { layers: [ { flatten: } ] }\ntrain: { epochs: 2, optimizer: { sgd: } }\n';
     const result = parseExperiment('x/sgd-defaults.yml', text);
-    expect('spec' in result && result.spec.train.optimizer).toEqual({ type: 'sgd', learningRate: 0.01, momentum: 0 });
+    expect('spec' in result && result.spec.train.optimizer).toEqual({ type: 'sgd', learningRate: 0.01, momentum: 0, nesterov: false, weightDecay: 0 });
     expect('spec' in result && result.spec.id).toBe('sgd-defaults');
   });
 
@@ -118,5 +136,82 @@ describe('normalize', () => {
     expect(pair).toEqual([1, 2]);
     expect(pair).not.toBe(input);
     expect(toPair(4)).toEqual([4, 4]);
+  });
+});
+
+describe('normalize: graphs, presets, pretrained bases, training options', () => {
+  const conv = { strides: [1, 1], padding: 'same', dilation: [1, 1], activation: 'linear', useBias: true, kernelInitializer: 'glorotUniform' } as const;
+
+  it('a branching layer graph keeps names and inputs; every training option is expanded', async () => {
+    const spec = await loadOne('graph-and-training.yaml');
+    expect(spec.model).toEqual({
+      kind: 'layers',
+      layers: [
+        { type: 'conv2d', filters: 8, ...conv, kernel: [3, 3], dilation: [2, 2], kernelInitializer: 'heNormal', kernelRegularizer: { l1: 0, l2: 0.0005 }, name: 'stem' },
+        { type: 'depthwiseConv2d', depthMultiplier: 2, ...conv, kernel: [3, 3], strides: [2, 2] },
+        { type: 'separableConv2d', filters: 16, depthMultiplier: 1, ...conv, kernel: [3, 1], activation: 'gelu', name: 'left' },
+        { type: 'conv2d', filters: 16, ...conv, kernel: [1, 1], activation: 'swish', inputs: ['stem'], name: 'right_in' },
+        { type: 'maxPool', size: [2, 2], strides: [2, 2], padding: 'valid', name: 'right' },
+        { type: 'concatenate', axis: -1, inputs: ['left', 'right'], name: 'joined' },
+        { type: 'spatialDropout', rate: 0.1 },
+        { type: 'activation', activation: 'leakyRelu', alpha: 0.1 },
+        { type: 'conv2d', filters: 24, ...conv, kernel: [1, 1], name: 'proj' },
+        { type: 'conv2d', filters: 24, ...conv, kernel: [1, 1], inputs: ['joined'], name: 'shortcut' },
+        { type: 'add', inputs: ['proj', 'shortcut'], name: 'sum' },
+        { type: 'globalMaxPool' },
+        { type: 'dense', units: 10, activation: 'softmax', useBias: false, kernelInitializer: 'glorotUniform', kernelRegularizer: { l1: 0.001, l2: 0 } },
+      ],
+    });
+    expect(spec.train).toEqual({
+      epochs: 30,
+      batchSize: 64,
+      optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.0005 },
+      schedule: { type: 'piecewise', boundaries: [10, 20], factors: [1, 0.1, 0.01] },
+      earlyStopping: { monitor: 'val_accuracy', mode: 'max', patience: 5, minDelta: 0.001, restoreBest: true },
+      clip: { type: 'norm', value: 5 },
+      labelSmoothing: 0.1,
+      classWeights: { type: 'byName', weights: { Shirt: 2, Pullover: 1.5 } },
+    });
+  });
+
+  it('a preset with a width; Keras defaults for early stopping; cosine, adamw, value clipping, balanced weights', async () => {
+    const spec = await loadOne('preset.yaml');
+    expect(spec.model).toEqual({ kind: 'preset', preset: 'resnet', width: 0.25 });
+    expect(spec.train).toEqual({
+      epochs: 100,
+      batchSize: 32,
+      optimizer: { type: 'adamw', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0.004 },
+      schedule: { type: 'cosine', warmup: 5, minFactor: 0 },
+      earlyStopping: { monitor: 'val_loss', mode: 'min', patience: 0, minDelta: 0, restoreBest: false },
+      clip: { type: 'value', value: 0.5 },
+      labelSmoothing: 0,
+      classWeights: { type: 'balanced' },
+    });
+    expect(parseExperiment('x/p.yaml', 'title: t\ndata: { source: mnist }\nmodel: { preset: simple-cnn }\ntrain: { epochs: 1 }\n')).toMatchObject({
+      spec: { model: { kind: 'preset', preset: 'simple-cnn', width: 1 } },
+    });
+  });
+
+  it('a pretrained base: the path resolved against the experiment file, selectors, the head, fine-tuning', async () => {
+    const spec = await loadOne('pretrained.yaml');
+    expect(spec.model).toEqual({
+      kind: 'pretrained',
+      path: resolve(DIR, '../bases/small/model.json'),
+      pathAsWritten: '../bases/small/model.json',
+      output: 'global_avg_pool_1',
+      freeze: { type: 'patterns', patterns: ['conv2d_*', 'batch_norm_1'] },
+      layers: [{ type: 'dense', units: 10, activation: 'softmax', useBias: true, kernelInitializer: 'glorotUniform', inputs: ['base'] }],
+    });
+    expect(spec.train.optimizer).toEqual({ type: 'rmsprop', learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: true, weightDecay: 0 });
+    expect(spec.train.schedule).toEqual({ type: 'reduceOnPlateau', monitor: 'val_accuracy', mode: 'max', factor: 0.1, patience: 2, minDelta: 1e-4, cooldown: 0, minFactor: 0 });
+    expect(spec.train.fineTune).toEqual({ epochs: 2, learningRate: 0.00001, unfreeze: { type: 'count', count: 4 } });
+  });
+
+  it('layer selectors: all, none, a count, one glob, several globs', () => {
+    expect(normalizeSelector('all')).toEqual({ type: 'all' });
+    expect(normalizeSelector('none')).toEqual({ type: 'none' });
+    expect(normalizeSelector(0)).toEqual({ type: 'count', count: 0 });
+    expect(normalizeSelector('mixed*')).toEqual({ type: 'patterns', patterns: ['mixed*'] });
+    expect(normalizeSelector(['a', 'b?'])).toEqual({ type: 'patterns', patterns: ['a', 'b?'] });
   });
 });

@@ -1,0 +1,70 @@
+/**
+ * Stage 3 of the config pipeline: rules that span several keys, checked once the shape is
+ * valid. Each error points at the key that has to change.
+ *
+ *   model     exactly one of layers: / preset: / pretrained: (a pretrained base may have a layers: head);
+ *             width: only with a preset; the layer graph (names, inputs) is sound (graph-check.ts)
+ *   train     piecewise boundaries increase and have one factor more; cosine warm-up shorter than
+ *             training; fineTune needs a pretrained base; val_* monitors need a validation split
+ */
+import type { ConfigError } from './error.ts';
+import { formatKeyPath } from './error.ts';
+import { checkLayerGraph } from './graph-check.ts';
+import { keyPosition, valuePosition, type LoadedYaml } from './load.ts';
+import { messages } from './messages.ts';
+import type { ExperimentInput } from './schema.ts';
+
+type Path = (string | number)[];
+
+/** Every cross-key problem of a shape-valid experiment. */
+export function checkExperiment(input: ExperimentInput, loaded: LoadedYaml): ConfigError[] {
+  const errors: ConfigError[] = [];
+  const at = (path: Path, message: string, where: 'key' | 'value' = 'key') => {
+    const pos = where === 'key' ? keyPosition(loaded, path) : valuePosition(loaded, path);
+    errors.push({ file: loaded.file, line: pos.line, col: pos.col, path: formatKeyPath(path), message });
+  };
+
+  const m = input.model;
+  if (m.preset !== undefined && (m.layers !== undefined || m.pretrained !== undefined)) {
+    at(['model', m.layers !== undefined ? 'layers' : 'pretrained'], messages.presetWithOthers(m.layers !== undefined ? 'layers' : 'pretrained'));
+  } else if (m.preset === undefined && m.pretrained === undefined && m.layers === undefined) {
+    at(['model'], messages.modelForm());
+  }
+  if (m.width !== undefined && m.preset === undefined) at(['model', 'width'], messages.widthWithoutPreset());
+  if (m.layers !== undefined) {
+    errors.push(...checkLayerGraph(m.layers, { loaded, base: ['model', 'layers'], pretrained: m.pretrained !== undefined }));
+  }
+
+  const t = input.train;
+  if (t.schedule.piecewise) {
+    const { boundaries, factors } = t.schedule.piecewise;
+    const path: Path = ['train', 'schedule', 'piecewise'];
+    const bad = boundaries.findIndex((b, i) => i > 0 && b <= boundaries[i - 1]!);
+    if (bad > 0) at([...path, 'boundaries', bad], messages.boundariesIncrease(boundaries[bad]!, boundaries[bad - 1]!), 'value');
+    if (factors.length !== boundaries.length + 1) at([...path, 'factors'], messages.factorCount(boundaries.length, factors.length), 'value');
+  }
+  if (t.schedule.cosine && t.schedule.cosine.warmup >= t.epochs) {
+    at(['train', 'schedule', 'cosine', 'warmup'], messages.warmupTooLong(t.schedule.cosine.warmup, t.epochs), 'value');
+  }
+  if (t.fineTune && m.pretrained === undefined) at(['train', 'fineTune'], messages.fineTuneWithoutBase());
+
+  if (input.data.split.validation === 0) {
+    const monitored: [Path, string][] = [];
+    if (t.earlyStopping) monitored.push([['train', 'earlyStopping', 'monitor'], t.earlyStopping.monitor]);
+    if (t.schedule.reduceOnPlateau) monitored.push([['train', 'schedule', 'reduceOnPlateau', 'monitor'], t.schedule.reduceOnPlateau.monitor]);
+    for (const [path, monitor] of monitored) {
+      // An absent monitor key defaults to val_loss: point at its parent then.
+      if (monitor.startsWith('val_')) at(hasPath(loaded, path) ? path : path.slice(0, -1), messages.monitorWithoutValidation(monitor));
+    }
+  }
+  return errors;
+}
+
+function hasPath(loaded: LoadedYaml, path: Path): boolean {
+  let v: unknown = loaded.data;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, seg)) return false;
+    v = (v as Record<string | number, unknown>)[seg];
+  }
+  return true;
+}
