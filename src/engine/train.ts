@@ -1,22 +1,30 @@
 /**
- * The seeded training loop.
+ * The training loop: epochs of seeded batches through an Executor, with the learning-rate
+ * schedule, early stopping, a fine-tuning phase, a checkpoint after every epoch, and progress.
  *
- * We do not use `model.fit`: it shuffles with Math.random, so two runs with the same seed
- * would differ. Instead each epoch draws its permutation from a stream derived from the
- * `shuffle` seed and the epoch number (so a run resumed at epoch e draws the same batches),
- * and each batch goes through `trainOnBatch`. Validation loss/accuracy use the same
- * definitions as the test metrics (analysis/metrics).
+ *   for each phase (train, then fineTune when the spec has one):
+ *     startPhase (fresh optimizer; the fine-tuning phase first unfreezes base layers)
+ *     for each epoch:  lr = base · schedule(epoch) → batches in a seeded order → validation
+ *                      → history row → plateau / early stopping → checkpoint
+ *     restore the best weights when early stopping asks for them
+ *
+ * We do not use `model.fit`: it shuffles with Math.random. Each epoch's order comes from a
+ * stream derived from the `shuffle` seed and the history epoch, and each batch's dropout masks
+ * from its global step number, so a run resumed from a checkpoint continues exactly as the
+ * uninterrupted run would have (same seed, same backend).
  */
-import * as tf from '@tensorflow/tfjs';
-import type { ExperimentSpec, OptimizerSpec } from '../config/spec.ts';
-import { gatherBatch } from '../data/preprocess.ts';
+import type { EarlyStoppingSpec, ScheduleSpec, TrainSpec } from '../config/spec.ts';
 import { deriveSeed, mulberry32, permutation } from '../lib/rng.ts';
-import { accuracy, argmaxRows, crossEntropy } from '../analysis/metrics/classification.ts';
-import { predictProbabilities } from './predict.ts';
+import { accuracy, argmaxRows } from '../analysis/metrics/classification.ts';
 import type { Clock } from '../lib/clock.ts';
 import { UserError } from '../lib/errors.ts';
+import { earlyStoppingState, observeEarlyStopping, type EarlyStoppingState } from './callbacks/early-stopping.ts';
+import type { SavedTensor } from './checkpoint.ts';
+import type { Executor } from './executor.ts';
+import { objectiveOnArrays } from './loss.ts';
+import { observePlateau, plateauState, scheduledFactor, type PlateauState } from './schedules.ts';
 
-/** One epoch of history, as published in history.csv. Epochs are 1-based. */
+/** One epoch of history, as published in history.csv. Epochs are 1-based and continue across phases. */
 export interface HistoryRow {
   epoch: number;
   loss: number;
@@ -39,127 +47,260 @@ export interface TrainProgress {
   row?: HistoryRow;
 }
 
-export interface LabeledSplit {
-  pixels: Uint8Array;
-  labels: Uint8Array;
-  count: number;
+export type PhaseName = 'train' | 'fineTune';
+
+/** What happened in one phase, for the report (history epochs, 1-based). */
+export interface PhaseRecord {
+  phase: PhaseName;
+  firstEpoch: number;
+  lastEpoch: number;
+  /** Set when early stopping ended the phase before its last epoch. */
+  stoppedEpoch?: number;
+  /** Set when the weights of this (best) epoch were restored at the end of the phase. */
+  restoredEpoch?: number;
+}
+
+/** The loop's own state after a completed epoch: with the executor's tensors, a checkpoint. */
+export interface LoopState {
+  /** Last completed history epoch. */
+  epoch: number;
+  phase: PhaseName;
+  /** Epochs completed within the current phase. */
+  phaseEpoch: number;
+  history: HistoryRow[];
+  phases: PhaseRecord[];
+  plateau?: PlateauState;
+  earlyStopping?: EarlyStoppingState;
+  /** The current phase has ended (early stop); the next phase starts on resume. */
+  phaseDone: boolean;
+  trainingMs: number;
+  imagesSeen: number;
+  peakTensorBytes: number;
+}
+
+/** A checkpoint: the loop state plus the executor's weights, optimizer slots and best weights. */
+export interface Checkpoint {
+  state: LoopState;
+  weights: SavedTensor[];
+  optimizer: SavedTensor[];
+  best?: SavedTensor[];
 }
 
 export interface TrainInput {
-  model: tf.LayersModel;
-  train: ExperimentSpec['train'];
+  executor: Executor;
+  spec: TrainSpec;
   shuffleSeed: number;
-  shape: [number, number, number];
   numClasses: number;
-  trainSplit: LabeledSplit;
-  validationSplit: LabeledSplit;
+  train: { count: number };
+  validation: { count: number; labels: Uint8Array };
   clock: Clock;
   onProgress?: (p: TrainProgress) => void;
+  /** Called once before the fine-tuning phase starts: unfreeze the chosen base layers. */
+  unfreeze?: () => void;
+  /** Continue from this checkpoint instead of from the initial weights. */
+  resume?: Checkpoint;
+  /** Called after every epoch with a checkpoint of the run so far. */
+  saveCheckpoint?: (c: Checkpoint) => Promise<void>;
 }
 
 export interface TrainResult {
   history: HistoryRow[];
+  phases: PhaseRecord[];
   seconds: number;
   /** Training images per second over the whole run (excluding validation). */
   imagesPerSecond: number;
+  /** The largest number of bytes tfjs held in tensors, sampled after every epoch. */
+  peakTensorBytes: number;
 }
 
-function makeOptimizer(spec: OptimizerSpec): tf.Optimizer {
-  switch (spec.type) {
-    case 'adam':
-      return tf.train.adam(spec.learningRate, spec.beta1, spec.beta2, spec.epsilon);
-    case 'sgd':
-      return spec.momentum > 0 ? tf.train.momentum(spec.learningRate, spec.momentum) : tf.train.sgd(spec.learningRate);
+interface Phase {
+  name: PhaseName;
+  epochs: number;
+  learningRate: number;
+  schedule: ScheduleSpec;
+  earlyStopping: EarlyStoppingSpec | undefined;
+}
+
+function phasesOf(spec: TrainSpec): Phase[] {
+  const phases: Phase[] = [
+    { name: 'train', epochs: spec.epochs, learningRate: spec.optimizer.learningRate, schedule: spec.schedule, earlyStopping: spec.earlyStopping },
+  ];
+  // Fine-tuning keeps the optimizer kind at its own (low) constant rate, as a Keras recompile would.
+  if (spec.fineTune) {
+    phases.push({ name: 'fineTune', epochs: spec.fineTune.epochs, learningRate: spec.fineTune.learningRate, schedule: { type: 'constant' }, earlyStopping: spec.earlyStopping });
   }
+  return phases;
 }
 
-/** Train `model` in place; returns the per-epoch history. */
+function monitorValue(row: HistoryRow, monitor: EarlyStoppingSpec['monitor']): number {
+  return row[monitor] ?? Number.NaN;
+}
+
+/** Train through `input.executor`; returns the history and what each phase did. */
 export async function trainModel(input: TrainInput): Promise<TrainResult> {
-  const { model, train, shape, numClasses, trainSplit, validationSplit, clock } = input;
-  const optimizer = makeOptimizer(train.optimizer);
-  model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  try {
-    return await trainLoop(input, optimizer);
-  } finally {
-    // tfjs models do not own optimizers passed as objects: Adam's slot variables would leak.
-    optimizer.dispose();
-  }
-}
-
-async function trainLoop(input: TrainInput, optimizer: tf.Optimizer): Promise<TrainResult> {
-  const { model, train, shape, numClasses, trainSplit, clock } = input;
-
-  const perImage = shape[0] * shape[1] * shape[2];
-  const batchSize = Math.min(train.batchSize, trainSplit.count);
-  const batches = Math.ceil(trainSplit.count / batchSize);
-  const xBuffer = new Float32Array(batchSize * perImage);
-  const yBuffer = new Float32Array(batchSize * numClasses);
-  const history: HistoryRow[] = [];
+  const { executor, spec, clock } = input;
+  const phases = phasesOf(spec);
+  const totalEpochs = phases.reduce((s, p) => s + p.epochs, 0);
+  const batchSize = Math.min(spec.batchSize, input.train.count);
+  const batches = Math.ceil(input.train.count / batchSize);
   const started = clock.now();
-  let trainingMs = 0;
-  let imagesSeen = 0;
 
-  for (let epoch = 1; epoch <= train.epochs; epoch++) {
-    const order = permutation(trainSplit.count, mulberry32(deriveSeed(input.shuffleSeed, `epoch:${epoch}`)));
-    let lossSum = 0;
-    let accSum = 0;
-    for (let b = 0; b < batches; b++) {
-      const batchStart = clock.now();
-      const start = b * batchSize;
-      const end = Math.min(start + batchSize, trainSplit.count);
-      const n = end - start;
-      gatherBatch(trainSplit.pixels, order, start, end, perImage, xBuffer);
-      yBuffer.fill(0);
-      for (let i = 0; i < n; i++) yBuffer[i * numClasses + trainSplit.labels[order[i + start]!]!] = 1;
-      const xs = tf.tensor4d(xBuffer.subarray(0, n * perImage), [n, ...shape]);
-      const ys = tf.tensor2d(yBuffer.subarray(0, n * numClasses), [n, numClasses]);
-      const [loss, acc] = (await model.trainOnBatch(xs, ys)) as number[];
-      xs.dispose();
-      ys.dispose();
-      if (!Number.isFinite(loss!)) {
-        throw new TrainingDiverged(epoch, b + 1);
+  let state: LoopState = input.resume?.state ?? {
+    epoch: 0,
+    phase: 'train',
+    phaseEpoch: 0,
+    history: [],
+    phases: [],
+    phaseDone: false,
+    trainingMs: 0,
+    imagesSeen: 0,
+    peakTensorBytes: 0,
+  };
+  let best: SavedTensor[] | undefined = input.resume?.best;
+  if (input.resume) executor.restoreWeights(input.resume.weights);
+  const first = phases.findIndex((p) => p.name === state.phase);
+
+  for (let pi = first; pi < phases.length; pi++) {
+    const phase = phases[pi]!;
+    const continuing = input.resume !== undefined && pi === first;
+    // A checkpoint written at the end of a phase resumes with the next phase.
+    if (continuing && (state.phaseDone || state.phaseEpoch >= phase.epochs)) continue;
+    if (phase.name === 'fineTune') input.unfreeze?.();
+    executor.startPhase(spec.optimizer, phase.learningRate);
+    if (continuing) {
+      await executor.restoreOptimizer(input.resume!.optimizer);
+    } else {
+      best = undefined;
+      state = {
+        ...state,
+        phase: phase.name,
+        phaseEpoch: 0,
+        phaseDone: false,
+        phases: [...state.phases, { phase: phase.name, firstEpoch: state.epoch + 1, lastEpoch: state.epoch }],
+        plateau: phase.schedule.type === 'reduceOnPlateau' ? plateauState(phase.schedule) : undefined,
+        earlyStopping: phase.earlyStopping ? earlyStoppingState(phase.earlyStopping) : undefined,
+      };
+    }
+
+    while (state.phaseEpoch < phase.epochs && !state.phaseDone) {
+      const e0 = state.phaseEpoch;
+      const epoch = state.epoch + 1;
+      const factor = phase.schedule.type === 'reduceOnPlateau' ? state.plateau!.factor : scheduledFactor(phase.schedule, e0, phase.epochs);
+      const lr = phase.learningRate * factor;
+      executor.setLearningRate(lr);
+
+      const order = permutation(input.train.count, mulberry32(deriveSeed(input.shuffleSeed, `epoch:${epoch}`)));
+      let lossSum = 0;
+      let correct = 0;
+      let trainingMs = state.trainingMs;
+      let imagesSeen = state.imagesSeen;
+      for (let b = 0; b < batches; b++) {
+        const t0 = clock.now();
+        const start = b * batchSize;
+        const end = Math.min(start + batchSize, input.train.count);
+        const result = executor.step(order, start, end, (epoch - 1) * batches + b);
+        if (!Number.isFinite(result.loss)) throw new TrainingDiverged(epoch, b + 1, state.history);
+        lossSum += result.loss * (end - start);
+        correct += result.correct;
+        trainingMs += clock.now() - t0;
+        imagesSeen += end - start;
+        const rate = imagesSeen / Math.max(trainingMs / 1000, 1e-9);
+        const remaining = (totalEpochs - epoch) * input.train.count + (input.train.count - end);
+        if (b + 1 < batches) {
+          input.onProgress?.({ epoch, epochs: totalEpochs, batch: b + 1, batches, loss: lossSum / end, imagesPerSecond: rate, etaSeconds: remaining / rate });
+        }
       }
-      lossSum += loss! * n;
-      accSum += acc! * n;
-      trainingMs += clock.now() - batchStart;
-      imagesSeen += n;
+
+      const row = epochRow(input, epoch, lossSum / input.train.count, correct / input.train.count, lr);
+      const history = [...state.history, row];
       const rate = imagesSeen / Math.max(trainingMs / 1000, 1e-9);
-      const remaining = (train.epochs - epoch) * trainSplit.count + (trainSplit.count - end);
-      const progress: TrainProgress = { epoch, epochs: train.epochs, batch: b + 1, batches, loss: lossSum / end, imagesPerSecond: rate, etaSeconds: remaining / rate };
-      if (b + 1 < batches) input.onProgress?.(progress);
-      else {
-        const row = epochRow(epoch, lossSum / trainSplit.count, accSum / trainSplit.count, optimizer, input);
-        history.push(row);
-        input.onProgress?.({ ...progress, row });
+      input.onProgress?.({
+        epoch,
+        epochs: totalEpochs,
+        batch: batches,
+        batches,
+        loss: row.loss,
+        imagesPerSecond: rate,
+        etaSeconds: ((totalEpochs - epoch) * input.train.count) / rate,
+        row,
+      });
+
+      let plateau = state.plateau;
+      if (phase.schedule.type === 'reduceOnPlateau') plateau = observePlateau(phase.schedule, plateau!, row[phase.schedule.monitor] ?? Number.NaN);
+      let earlyStopping = state.earlyStopping;
+      let phaseDone = false;
+      const record = { ...state.phases.at(-1)!, lastEpoch: epoch };
+      if (phase.earlyStopping) {
+        const observed = observeEarlyStopping(phase.earlyStopping, earlyStopping!, epoch, monitorValue(row, phase.earlyStopping.monitor));
+        earlyStopping = observed.state;
+        if (observed.improved && phase.earlyStopping.restoreBest) best = executor.captureWeights();
+        if (earlyStopping.stoppedEpoch > 0) {
+          phaseDone = true;
+          record.stoppedEpoch = epoch;
+        }
+      }
+      const phaseEnds = phaseDone || e0 + 1 === phase.epochs;
+      if (phaseEnds && phase.earlyStopping?.restoreBest && best && earlyStopping!.bestEpoch !== epoch) {
+        executor.restoreWeights(best);
+        record.restoredEpoch = earlyStopping!.bestEpoch;
+      }
+      state = {
+        ...state,
+        epoch,
+        phaseEpoch: e0 + 1,
+        history,
+        phases: [...state.phases.slice(0, -1), record],
+        plateau,
+        earlyStopping,
+        phaseDone,
+        trainingMs,
+        imagesSeen,
+        peakTensorBytes: Math.max(state.peakTensorBytes, executor.tensorBytes()),
+      };
+      if (input.saveCheckpoint) {
+        await input.saveCheckpoint({
+          state,
+          weights: executor.captureWeights(),
+          optimizer: await executor.captureOptimizer(),
+          ...(best && { best }),
+        });
       }
     }
   }
-  return { history, seconds: (clock.now() - started) / 1000, imagesPerSecond: imagesSeen / Math.max(trainingMs / 1000, 1e-9) };
+  return {
+    history: state.history,
+    phases: state.phases,
+    seconds: (clock.now() - started) / 1000,
+    imagesPerSecond: state.imagesSeen / Math.max(state.trainingMs / 1000, 1e-9),
+    peakTensorBytes: state.peakTensorBytes,
+  };
 }
 
-function epochRow(epoch: number, loss: number, acc: number, optimizer: tf.Optimizer, input: TrainInput): HistoryRow {
+function epochRow(input: TrainInput, epoch: number, loss: number, acc: number, lr: number): HistoryRow {
   let valLoss: number | null = null;
   let valAcc: number | null = null;
-  if (input.validationSplit.count > 0) {
-    const probs = predictProbabilities(input.model, input.validationSplit, input.shape);
-    valLoss = crossEntropy(probs, input.validationSplit.labels, input.numClasses);
-    valAcc = accuracy(argmaxRows(probs, input.numClasses), input.validationSplit.labels);
+  if (input.validation.count > 0) {
+    const probs = input.executor.predictValidation();
+    const k = input.numClasses;
+    valLoss = objectiveOnArrays(probs, input.validation.labels, k, input.spec.labelSmoothing) + input.executor.penalty();
+    valAcc = accuracy(argmaxRows(probs, k), input.validation.labels);
   }
-  const lr = (optimizer as unknown as { learningRate: number }).learningRate;
   return { epoch, loss, accuracy: acc, val_loss: valLoss, val_accuracy: valAcc, lr };
 }
 
-/** Loss became NaN or infinite: training cannot continue meaningfully. */
+/** Loss became NaN or infinite: training cannot continue meaningfully. `history` holds the completed epochs. */
 export class TrainingDiverged extends UserError {
   override name = 'TrainingDiverged';
   readonly epoch: number;
   readonly batch: number;
-  constructor(epoch: number, batch: number) {
+  readonly history: HistoryRow[];
+  constructor(epoch: number, batch: number, history: HistoryRow[]) {
     super(
       `Training diverged: the loss became NaN or infinite at epoch ${epoch}, batch ${batch}. ` +
         `Lower train.optimizer's learningRate (for example by a factor of 10) and run again.`,
     );
     this.epoch = epoch;
     this.batch = batch;
+    this.history = history;
   }
 }

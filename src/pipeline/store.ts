@@ -12,7 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export type StoreKind = 'runs' | 'analysis' | 'figures';
+export type StoreKind = 'runs' | 'analysis' | 'figures' | 'checkpoints';
 
 interface EntryIndex {
   key: string;
@@ -27,6 +27,8 @@ export interface Store {
   put(kind: StoreKind, key: string, files: Map<string, Buffer | string>): Promise<string>;
   /** Directory of an entry (whether or not it exists). */
   dir(kind: StoreKind, key: string): string;
+  /** Remove an entry if present. */
+  remove(kind: StoreKind, key: string): Promise<void>;
 }
 
 /** sha256 hex of bytes or text. */
@@ -87,5 +89,7 @@ export function openStore(root: string, onDamaged: (what: string) => void = () =
     return target;
   }
 
-  return { root, get, put, dir };
+  const remove = (kind: StoreKind, key: string) => rm(dir(kind, key), { recursive: true, force: true });
+
+  return { root, get, put, dir, remove };
 }

@@ -8,26 +8,34 @@
  * anywhere without convlens.
  */
 import * as tf from '@tensorflow/tfjs';
-import { mulberry32 } from '../../lib/rng.ts';
+import { deriveSeed } from '../../lib/rng.ts';
 
 type DropoutArgs = Parameters<typeof tf.layers.dropout>[0];
 // tfjs does not export the Dropout class itself; take its constructor from an instance.
 const DropoutBase = tf.layers.dropout({ rate: 0.5 }).constructor as new (args: DropoutArgs) => tf.layers.Layer;
 
-/** A Dropout layer drawing a new, seeded mask on every training call. */
+/** A Dropout layer whose mask is a function of (stream seed, training step, replica). */
 export class SeededDropout extends DropoutBase {
   static className = 'Dropout';
-  private readonly random: () => number;
+  private readonly streamSeed: number;
+  private step = 0;
+  private replica = 0;
 
   constructor(args: DropoutArgs & { streamSeed: number }) {
     const { streamSeed, ...rest } = args;
     super(rest);
-    this.random = mulberry32(streamSeed);
+    this.streamSeed = streamSeed;
+  }
+
+  /** Set before each training batch, so a resumed run or a replica draws the masks it should. */
+  setStep(step: number, replica = 0): void {
+    this.step = step;
+    this.replica = replica;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
     if (kwargs['training'] === true) {
-      (this as unknown as { seed: number }).seed = Math.floor(this.random() * 2147483647);
+      (this as unknown as { seed: number }).seed = deriveSeed(this.streamSeed, `${this.step}:${this.replica}`) & 0x7fffffff;
     }
     return super.call(inputs, kwargs);
   }

@@ -1,13 +1,16 @@
 /**
  * Stage: train (or reuse) the model of one experiment.
  * Input: spec + dataset. Output: the saved model, its history and the run's facts.
- * Cached under `runs/<train key>`.
+ * Cached under `runs/<train key>`; while training, a checkpoint after every epoch under
+ * `checkpoints/<train key>` lets a killed build resume where it stopped.
  */
 import type { ExperimentSpec } from '../../config/spec.ts';
 import type { Dataset } from '../../data/index.ts';
-import type { HistoryRow } from '../../engine/train.ts';
+import type { HistoryRow, PhaseRecord } from '../../engine/train.ts';
 import type { SavedModel } from '../../engine/model-io.ts';
 import type { ModelSummary } from '../../model/summary.ts';
+import { UserError } from '../../lib/errors.ts';
+import { loadCheckpoint, saveCheckpoint } from '../checkpoints.ts';
 import { trainKey } from '../plan.ts';
 import type { PipelineContext } from '../context.ts';
 
@@ -19,6 +22,11 @@ export interface RunFacts {
   imagesPerSecond: number;
   summary: ModelSummary;
   history: HistoryRow[];
+  /** Each training phase's epochs, and where early stopping stopped and which epoch it restored. */
+  phases: PhaseRecord[];
+  memory: { peakTensorBytes: number; peakRssBytes: number };
+  /** Set when this run continued from a checkpoint of an interrupted build (the epoch it resumed after). */
+  resumedAfterEpoch?: number;
 }
 
 export interface TrainArtifact {
@@ -47,20 +55,36 @@ export async function trainStage(ctx: PipelineContext, spec: ExperimentSpec, dat
   const { buildModel } = await import('../../model/build.ts');
   const { summarizeModel } = await import('../../model/summary.ts');
   const { trainModel } = await import('../../engine/train.ts');
+  const { LocalExecutor } = await import('../../engine/local-executor.ts');
+  const { resolveClassWeights } = await import('../../engine/class-weights.ts');
   const { saveModel } = await import('../../engine/model-io.ts');
 
+  if (spec.model.kind !== 'layers') throw new UserError(`${spec.file}: model.${spec.model.kind} is not supported by this build yet; write model.layers.`);
   const model = buildModel(spec.model.layers, { inputShape: dataset.shape, numClasses: dataset.classes.length, seeds: spec.seeds });
+  const resume = ctx.force ? undefined : await loadCheckpoint(ctx.store, key);
+  if (ctx.force) await ctx.store.remove('checkpoints', key);
+  if (resume) ctx.log.info(`${spec.id}: resuming from the checkpoint after epoch ${resume.state.epoch}`);
+  const classWeights = resolveClassWeights(spec.train.classWeights, dataset.classes, dataset.train.labels, spec.file);
+  const settings = {
+    shape: dataset.shape,
+    numClasses: dataset.classes.length,
+    labelSmoothing: spec.train.labelSmoothing,
+    ...(classWeights && { classWeights }),
+    ...(spec.train.clip && { clip: spec.train.clip }),
+  };
+  const executor = new LocalExecutor(model, settings, dataset.train, dataset.validation, Math.min(spec.train.batchSize, dataset.train.count));
   try {
     const result = await trainModel({
-      model,
-      train: spec.train,
+      executor,
+      spec: spec.train,
       shuffleSeed: spec.seeds.shuffle,
-      shape: dataset.shape,
       numClasses: dataset.classes.length,
-      trainSplit: dataset.train,
-      validationSplit: dataset.validation,
+      train: dataset.train,
+      validation: dataset.validation,
       clock: ctx.clock,
       onProgress: (p) => ctx.log.progress(spec.id, p),
+      ...(resume && { resume }),
+      saveCheckpoint: (c) => saveCheckpoint(ctx.store, key, c),
     });
     const saved = await saveModel(model);
     const facts: RunFacts = {
@@ -70,6 +94,9 @@ export async function trainStage(ctx: PipelineContext, spec: ExperimentSpec, dat
       imagesPerSecond: result.imagesPerSecond,
       summary: summarizeModel(model),
       history: result.history,
+      phases: result.phases,
+      memory: { peakTensorBytes: result.peakTensorBytes, peakRssBytes: process.resourceUsage().maxRSS * 1024 },
+      ...(resume && { resumedAfterEpoch: resume.state.epoch }),
     };
     await ctx.store.put(
       'runs',
@@ -80,8 +107,10 @@ export async function trainStage(ctx: PipelineContext, spec: ExperimentSpec, dat
         ['run.json', JSON.stringify(facts, null, 2)],
       ]),
     );
+    await ctx.store.remove('checkpoints', key);
     return { key, saved, facts, cached: false };
   } finally {
+    executor.dispose();
     model.dispose();
   }
 }

@@ -1,0 +1,94 @@
+/**
+ * Runs training steps in this process: one model, one optimizer, batches gathered from the
+ * uint8 splits into a reused float buffer.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { OptimizerSpec } from '../config/spec.ts';
+import { gatherBatch, gatherLabels } from '../data/preprocess.ts';
+import { setRandomStep } from '../model/random-step.ts';
+import { captureOptimizer, captureWeights, restoreOptimizer, restoreWeights, type SavedTensor } from './checkpoint.ts';
+import type { Executor, HasModel } from './executor.ts';
+import { penalty } from './loss.ts';
+import { makeOptimizer, type PhaseOptimizer } from './optimizers.ts';
+import { predictProbabilities } from './predict.ts';
+import { LocalStep, type StepResult, type StepSettings } from './step.ts';
+
+/** A labelled split of uint8 images. */
+export interface LabeledSplit {
+  pixels: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+}
+
+export class LocalExecutor implements Executor, HasModel {
+  readonly model: tf.LayersModel;
+  private readonly settings: StepSettings;
+  private readonly train: LabeledSplit;
+  private readonly validation: LabeledSplit;
+  private readonly stepper: LocalStep;
+  private readonly pixels: Float32Array;
+  private readonly labels: Int32Array;
+  private optimizer: PhaseOptimizer | undefined;
+
+  constructor(model: tf.LayersModel, settings: StepSettings, train: LabeledSplit, validation: LabeledSplit, batchSize: number) {
+    this.model = model;
+    this.settings = settings;
+    this.train = train;
+    this.validation = validation;
+    this.stepper = new LocalStep(model, settings, batchSize);
+    const [h, w, c] = settings.shape;
+    this.pixels = new Float32Array(batchSize * h * w * c);
+    this.labels = new Int32Array(batchSize);
+  }
+
+  startPhase(spec: OptimizerSpec, learningRate: number): void {
+    this.optimizer?.dispose();
+    this.optimizer = makeOptimizer(spec, learningRate);
+    this.stepper.refreshTrainables();
+  }
+
+  setLearningRate(learningRate: number): void {
+    this.optimizer!.setLearningRate(learningRate);
+  }
+
+  step(order: Int32Array, start: number, end: number, step: number): StepResult {
+    const [h, w, c] = this.settings.shape;
+    gatherBatch(this.train.pixels, order, start, end, h * w * c, this.pixels);
+    gatherLabels(this.train.labels, order, start, end, this.labels);
+    setRandomStep(this.model, step);
+    return this.stepper.run(this.pixels, this.labels, end - start, this.optimizer!);
+  }
+
+  predictValidation(): Float32Array {
+    return predictProbabilities(this.model, this.validation, this.settings.shape);
+  }
+
+  penalty(): number {
+    return tf.tidy(() => penalty(this.model).dataSync()[0]!);
+  }
+
+  captureWeights(): SavedTensor[] {
+    return captureWeights(this.model);
+  }
+
+  restoreWeights(saved: SavedTensor[]): void {
+    restoreWeights(this.model, saved);
+  }
+
+  captureOptimizer(): Promise<SavedTensor[]> {
+    return captureOptimizer(this.optimizer!.optimizer);
+  }
+
+  restoreOptimizer(saved: SavedTensor[]): Promise<void> {
+    return restoreOptimizer(this.optimizer!.optimizer, saved);
+  }
+
+  tensorBytes(): number {
+    return tf.memory().numBytes;
+  }
+
+  dispose(): void {
+    this.optimizer?.dispose();
+    this.optimizer = undefined;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * One optimization step on one batch, in this process:
+ *
+ *   forward (training mode) → objective (smoothed, class-weighted CE + weight penalties)
+ *   → gradients of the trainable variables → clip → weight decay + optimizer update
+ *
+ * tfjs's `trainOnBatch` cannot clip, decay decoupled, smooth labels or weight classes the way
+ * the spec asks, and its `fit` shuffles with Math.random, hence our own step. Tensors live only
+ * inside the step; what comes out is plain numbers.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { TrainSpec } from '../config/spec.ts';
+import { objective, penalty, smoothedTargets } from './loss.ts';
+import { decays, type PhaseOptimizer, type Trainable } from './optimizers.ts';
+
+/** What the step needs besides the model and the optimizer. */
+export interface StepSettings {
+  shape: [number, number, number];
+  numClasses: number;
+  labelSmoothing: number;
+  /** One weight per class, or undefined for none. */
+  classWeights?: Float32Array;
+  clip?: TrainSpec['clip'];
+}
+
+/** Result of one step: the batch's mean objective and how many images it classified right. */
+export interface StepResult {
+  loss: number;
+  correct: number;
+}
+
+/** The variables a step updates, with their decay flag (frozen layers are left out). */
+export function trainables(model: tf.LayersModel): Trainable[] {
+  return model.trainableWeights.map((w) => ({ variable: w.read() as tf.Variable, decay: decays(w.originalName) }));
+}
+
+/** Scale gradients to a global norm ≤ value (PyTorch clip_grad_norm_), or clip each value into [−value, value]. */
+export function clipGradients(grads: tf.NamedTensorMap, clip: NonNullable<TrainSpec['clip']>): tf.NamedTensorMap {
+  const names = Object.keys(grads);
+  if (clip.type === 'value') {
+    return Object.fromEntries(names.map((n) => [n, tf.clipByValue(grads[n]!, -clip.value, clip.value)]));
+  }
+  const norm = tf.tidy(() => tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!))))).dataSync()[0]!);
+  const scale = norm > clip.value ? clip.value / (norm + 1e-6) : 1;
+  return Object.fromEntries(names.map((n) => [n, scale === 1 ? tf.clone(grads[n]!) : tf.mul(grads[n]!, scale)]));
+}
+
+/** Trains `model` one batch at a time in this process. Reuses its buffers across batches. */
+export class LocalStep {
+  private readonly model: tf.LayersModel;
+  private readonly settings: StepSettings;
+  private readonly targets: Float32Array;
+  private readonly weights: Float32Array;
+  private variables: Trainable[];
+
+  constructor(model: tf.LayersModel, settings: StepSettings, maxBatch: number) {
+    this.model = model;
+    this.settings = settings;
+    this.targets = new Float32Array(maxBatch * settings.numClasses);
+    this.weights = new Float32Array(maxBatch);
+    this.variables = trainables(model);
+  }
+
+  /** Re-read the trainable variables (after freezing or unfreezing layers). */
+  refreshTrainables(): void {
+    this.variables = trainables(this.model);
+  }
+
+  /** One step on `n` images (`pixels`: n·h·w·c floats) with labels `labels[0..n)`. */
+  run(pixels: Float32Array, labels: ArrayLike<number>, n: number, optimizer: PhaseOptimizer): StepResult {
+    const { shape, numClasses: k, labelSmoothing, classWeights, clip } = this.settings;
+    smoothedTargets(labels, n, k, labelSmoothing, this.targets);
+    const xs = tf.tensor4d(pixels.subarray(0, n * shape[0] * shape[1] * shape[2]), [n, ...shape]);
+    const ys = tf.tensor2d(this.targets.subarray(0, n * k), [n, k]);
+    const ids = tf.tensor1d(Int32Array.from({ length: n }, (_, i) => labels[i]!), 'int32');
+    let ws: tf.Tensor1D | undefined;
+    if (classWeights) {
+      for (let i = 0; i < n; i++) this.weights[i] = classWeights[labels[i]!]!;
+      ws = tf.tensor1d(this.weights.subarray(0, n));
+    }
+    let correct: tf.Scalar | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const probs = this.model.apply(xs, { training: true }) as tf.Tensor2D;
+      correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(probs, 1), ids), 'int32'))) as tf.Scalar;
+      return tf.add(objective(probs, ys, ws), penalty(this.model));
+    }, this.variables.map((v) => v.variable));
+    const loss = value.dataSync()[0]!;
+    const right = correct!.dataSync()[0]!;
+    tf.dispose([value, correct!, xs, ys, ids, ...(ws ? [ws] : [])]);
+    if (Number.isFinite(loss)) {
+      const clipped = clip ? clipGradients(grads, clip) : grads;
+      optimizer.apply(clipped, this.variables);
+      if (clipped !== grads) tf.dispose(Object.values(clipped));
+    }
+    tf.dispose(Object.values(grads));
+    return { loss, correct: right };
+  }
+}
