@@ -36,6 +36,7 @@ const VALUE_HINTS: Record<string, string> = {
   'model.layers': 'Add at least one layer, e.g. - dense: { units: 10, activation: softmax }.',
   'train.epochs': 'Set a positive number of epochs.',
   'train.batchSize': 'Typical batch sizes are 32 to 256.',
+  'train.replicas': 'Use the number of CPU cores to use for training, e.g. 2.',
   'model.layers[].dropout': 'Write the rate as a fraction, e.g. dropout: 0.5.',
   rate: 'Write the rate as a fraction, e.g. 0.5.',
   filters: 'Use a whole number such as 32.',

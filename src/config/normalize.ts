@@ -150,6 +150,7 @@ function normalizeTrain(t: ExperimentInput['train']): TrainSpec {
   return {
     epochs: t.epochs,
     batchSize: t.batchSize,
+    replicas: t.replicas,
     optimizer: choice<OptimizerSpec>(t.optimizer),
     schedule: normalizeSchedule(t.schedule),
     ...(e && { earlyStopping: { ...e, mode: resolveMode(e.mode, e.monitor) } }),

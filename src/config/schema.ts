@@ -198,6 +198,7 @@ export const modelSchema = z.strictObject({
 export const trainSchema = z.strictObject({
   epochs: int(1, 10000),
   batchSize: int(1, 65536).default(32),
+  replicas: int(1, 64).default(2),
   optimizer: optimizerSchema.prefault({ adam: {} }),
   schedule: scheduleSchema.prefault({ constant: {} }),
   earlyStopping: z

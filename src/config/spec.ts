@@ -167,6 +167,12 @@ export interface EarlyStoppingSpec {
 export interface TrainSpec {
   epochs: number;
   batchSize: number;
+  /**
+   * Data-parallel replicas on the wasm and cpu backends (worker threads; each takes a share of
+   * every batch and normalizes batch norm over its share). Results are reproducible for the same
+   * count. Native TensorFlow uses all cores by itself and ignores this.
+   */
+  replicas: number;
   optimizer: OptimizerSpec;
   schedule: ScheduleSpec;
   earlyStopping?: EarlyStoppingSpec;

@@ -10,21 +10,21 @@ import type { StepResult } from './step.ts';
 
 export interface Executor {
   /** A fresh optimizer for a training phase; re-reads which layers are trainable. */
-  startPhase(optimizer: OptimizerSpec, learningRate: number): void;
-  setLearningRate(learningRate: number): void;
+  startPhase(optimizer: OptimizerSpec, learningRate: number): Promise<void>;
+  setLearningRate(learningRate: number): Promise<void>;
   /** Train on the images `order[start..end)` of the training split; `step` numbers the batch across the run (dropout masks). */
-  step(order: Int32Array, start: number, end: number, step: number): StepResult;
+  step(order: Int32Array, start: number, end: number, step: number): Promise<StepResult>;
   /** Class probabilities of the validation split (inference mode), row-major. */
-  predictValidation(): Float32Array;
+  predictValidation(): Promise<Float32Array>;
   /** The current weight penalty (kernel regularizers), added to the validation objective. */
-  penalty(): number;
-  captureWeights(): SavedTensor[];
-  restoreWeights(saved: SavedTensor[]): void;
+  penalty(): Promise<number>;
+  captureWeights(): Promise<SavedTensor[]>;
+  restoreWeights(saved: SavedTensor[]): Promise<void>;
   captureOptimizer(): Promise<SavedTensor[]>;
   restoreOptimizer(saved: SavedTensor[]): Promise<void>;
-  /** Bytes held by tensors right now (for the peak-memory figure). */
-  tensorBytes(): number;
-  dispose(): void;
+  /** Bytes held by tensors right now, summed over replicas (for the peak-memory figure). */
+  tensorBytes(): Promise<number>;
+  dispose(): Promise<void>;
 }
 
 /** The model an executor trains, for callers that need it afterwards (saving). */

@@ -41,17 +41,17 @@ export class LocalExecutor implements Executor, HasModel {
     this.labels = new Int32Array(batchSize);
   }
 
-  startPhase(spec: OptimizerSpec, learningRate: number): void {
+  async startPhase(spec: OptimizerSpec, learningRate: number): Promise<void> {
     this.optimizer?.dispose();
     this.optimizer = makeOptimizer(spec, learningRate);
     this.stepper.refreshTrainables();
   }
 
-  setLearningRate(learningRate: number): void {
+  async setLearningRate(learningRate: number): Promise<void> {
     this.optimizer!.setLearningRate(learningRate);
   }
 
-  step(order: Int32Array, start: number, end: number, step: number): StepResult {
+  async step(order: Int32Array, start: number, end: number, step: number): Promise<StepResult> {
     const [h, w, c] = this.settings.shape;
     gatherBatch(this.train.pixels, order, start, end, h * w * c, this.pixels);
     gatherLabels(this.train.labels, order, start, end, this.labels);
@@ -59,19 +59,19 @@ export class LocalExecutor implements Executor, HasModel {
     return this.stepper.run(this.pixels, this.labels, end - start, this.optimizer!);
   }
 
-  predictValidation(): Float32Array {
+  async predictValidation(): Promise<Float32Array> {
     return predictProbabilities(this.model, this.validation, this.settings.shape);
   }
 
-  penalty(): number {
+  async penalty(): Promise<number> {
     return tf.tidy(() => penalty(this.model).dataSync()[0]!);
   }
 
-  captureWeights(): SavedTensor[] {
+  async captureWeights(): Promise<SavedTensor[]> {
     return captureWeights(this.model);
   }
 
-  restoreWeights(saved: SavedTensor[]): void {
+  async restoreWeights(saved: SavedTensor[]): Promise<void> {
     restoreWeights(this.model, saved);
   }
 
@@ -83,11 +83,11 @@ export class LocalExecutor implements Executor, HasModel {
     return restoreOptimizer(this.optimizer!.optimizer, saved);
   }
 
-  tensorBytes(): number {
+  async tensorBytes(): Promise<number> {
     return tf.memory().numBytes;
   }
 
-  dispose(): void {
+  async dispose(): Promise<void> {
     this.optimizer?.dispose();
     this.optimizer = undefined;
   }

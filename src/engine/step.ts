@@ -66,9 +66,13 @@ export class LocalStep {
     this.variables = trainables(this.model);
   }
 
-  /** One step on `n` images (`pixels`: n·h·w·c floats) with labels `labels[0..n)`. */
-  run(pixels: Float32Array, labels: ArrayLike<number>, n: number, optimizer: PhaseOptimizer): StepResult {
-    const { shape, numClasses: k, labelSmoothing, classWeights, clip } = this.settings;
+  /**
+   * Forward and backward on `n` images (`pixels`: n·h·w·c floats) with labels `labels[0..n)`.
+   * The objective is multiplied by `scale` (a replica's share n_r/n of the global batch, so the
+   * replicas' gradients sum to the full batch's). The caller owns and disposes `grads`.
+   */
+  gradients(pixels: Float32Array, labels: ArrayLike<number>, n: number, scale = 1): StepResult & { grads: tf.NamedTensorMap } {
+    const { shape, numClasses: k, labelSmoothing, classWeights } = this.settings;
     smoothedTargets(labels, n, k, labelSmoothing, this.targets);
     const xs = tf.tensor4d(pixels.subarray(0, n * shape[0] * shape[1] * shape[2]), [n, ...shape]);
     const ys = tf.tensor2d(this.targets.subarray(0, n * k), [n, k]);
@@ -82,17 +86,34 @@ export class LocalStep {
     const { value, grads } = tf.variableGrads(() => {
       const probs = this.model.apply(xs, { training: true }) as tf.Tensor2D;
       correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(probs, 1), ids), 'int32'))) as tf.Scalar;
-      return tf.add(objective(probs, ys, ws), penalty(this.model));
+      const total = tf.add(objective(probs, ys, ws), penalty(this.model)) as tf.Scalar;
+      return scale === 1 ? total : (tf.mul(total, scale) as tf.Scalar);
     }, this.variables.map((v) => v.variable));
     const loss = value.dataSync()[0]!;
     const right = correct!.dataSync()[0]!;
     tf.dispose([value, correct!, xs, ys, ids, ...(ws ? [ws] : [])]);
-    if (Number.isFinite(loss)) {
-      const clipped = clip ? clipGradients(grads, clip) : grads;
-      optimizer.apply(clipped, this.variables);
-      if (clipped !== grads) tf.dispose(Object.values(clipped));
-    }
+    return { loss, correct: right, grads };
+  }
+
+  /** Clip, decay and apply `grads` (in trainable-variable order), then dispose them. */
+  apply(grads: tf.NamedTensorMap, optimizer: PhaseOptimizer): void {
+    const clip = this.settings.clip;
+    const clipped = clip ? clipGradients(grads, clip) : grads;
+    optimizer.apply(clipped, this.variables);
+    if (clipped !== grads) tf.dispose(Object.values(clipped));
     tf.dispose(Object.values(grads));
-    return { loss, correct: right };
+  }
+
+  /** Trainable variables in the order gradients are exchanged and applied. */
+  get trainableVariables(): readonly Trainable[] {
+    return this.variables;
+  }
+
+  /** One step on `n` images: gradients, then (when the loss is finite) the update. */
+  run(pixels: Float32Array, labels: ArrayLike<number>, n: number, optimizer: PhaseOptimizer): StepResult {
+    const { loss, correct, grads } = this.gradients(pixels, labels, n);
+    if (Number.isFinite(loss)) this.apply(grads, optimizer);
+    else tf.dispose(Object.values(grads));
+    return { loss, correct };
   }
 }

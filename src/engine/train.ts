@@ -157,7 +157,7 @@ export async function trainModel(input: TrainInput): Promise<TrainResult> {
     peakTensorBytes: 0,
   };
   let best: SavedTensor[] | undefined = input.resume?.best;
-  if (input.resume) executor.restoreWeights(input.resume.weights);
+  if (input.resume) await executor.restoreWeights(input.resume.weights);
   const first = phases.findIndex((p) => p.name === state.phase);
 
   for (let pi = first; pi < phases.length; pi++) {
@@ -166,7 +166,7 @@ export async function trainModel(input: TrainInput): Promise<TrainResult> {
     // A checkpoint written at the end of a phase resumes with the next phase.
     if (continuing && (state.phaseDone || state.phaseEpoch >= phase.epochs)) continue;
     if (phase.name === 'fineTune') input.unfreeze?.();
-    executor.startPhase(spec.optimizer, phase.learningRate);
+    await executor.startPhase(spec.optimizer, phase.learningRate);
     if (continuing) {
       await executor.restoreOptimizer(input.resume!.optimizer);
     } else {
@@ -187,7 +187,7 @@ export async function trainModel(input: TrainInput): Promise<TrainResult> {
       const epoch = state.epoch + 1;
       const factor = phase.schedule.type === 'reduceOnPlateau' ? state.plateau!.factor : scheduledFactor(phase.schedule, e0, phase.epochs);
       const lr = phase.learningRate * factor;
-      executor.setLearningRate(lr);
+      await executor.setLearningRate(lr);
 
       const order = permutation(input.train.count, mulberry32(deriveSeed(input.shuffleSeed, `epoch:${epoch}`)));
       let lossSum = 0;
@@ -198,7 +198,7 @@ export async function trainModel(input: TrainInput): Promise<TrainResult> {
         const t0 = clock.now();
         const start = b * batchSize;
         const end = Math.min(start + batchSize, input.train.count);
-        const result = executor.step(order, start, end, (epoch - 1) * batches + b);
+        const result = await executor.step(order, start, end, (epoch - 1) * batches + b);
         if (!Number.isFinite(result.loss)) throw new TrainingDiverged(epoch, b + 1, state.history);
         lossSum += result.loss * (end - start);
         correct += result.correct;
@@ -211,7 +211,7 @@ export async function trainModel(input: TrainInput): Promise<TrainResult> {
         }
       }
 
-      const row = epochRow(input, epoch, lossSum / input.train.count, correct / input.train.count, lr);
+      const row = await epochRow(input, epoch, lossSum / input.train.count, correct / input.train.count, lr);
       const history = [...state.history, row];
       const rate = imagesSeen / Math.max(trainingMs / 1000, 1e-9);
       input.onProgress?.({
@@ -233,7 +233,7 @@ export async function trainModel(input: TrainInput): Promise<TrainResult> {
       if (phase.earlyStopping) {
         const observed = observeEarlyStopping(phase.earlyStopping, earlyStopping!, epoch, monitorValue(row, phase.earlyStopping.monitor));
         earlyStopping = observed.state;
-        if (observed.improved && phase.earlyStopping.restoreBest) best = executor.captureWeights();
+        if (observed.improved && phase.earlyStopping.restoreBest) best = await executor.captureWeights();
         if (earlyStopping.stoppedEpoch > 0) {
           phaseDone = true;
           record.stoppedEpoch = epoch;
@@ -241,7 +241,7 @@ export async function trainModel(input: TrainInput): Promise<TrainResult> {
       }
       const phaseEnds = phaseDone || e0 + 1 === phase.epochs;
       if (phaseEnds && phase.earlyStopping?.restoreBest && best && earlyStopping!.bestEpoch !== epoch) {
-        executor.restoreWeights(best);
+        await executor.restoreWeights(best);
         record.restoredEpoch = earlyStopping!.bestEpoch;
       }
       state = {
@@ -255,12 +255,12 @@ export async function trainModel(input: TrainInput): Promise<TrainResult> {
         phaseDone,
         trainingMs,
         imagesSeen,
-        peakTensorBytes: Math.max(state.peakTensorBytes, executor.tensorBytes()),
+        peakTensorBytes: Math.max(state.peakTensorBytes, await executor.tensorBytes()),
       };
       if (input.saveCheckpoint) {
         await input.saveCheckpoint({
           state,
-          weights: executor.captureWeights(),
+          weights: await executor.captureWeights(),
           optimizer: await executor.captureOptimizer(),
           ...(best && { best }),
         });
@@ -276,13 +276,13 @@ export async function trainModel(input: TrainInput): Promise<TrainResult> {
   };
 }
 
-function epochRow(input: TrainInput, epoch: number, loss: number, acc: number, lr: number): HistoryRow {
+async function epochRow(input: TrainInput, epoch: number, loss: number, acc: number, lr: number): Promise<HistoryRow> {
   let valLoss: number | null = null;
   let valAcc: number | null = null;
   if (input.validation.count > 0) {
-    const probs = input.executor.predictValidation();
+    const probs = await input.executor.predictValidation();
     const k = input.numClasses;
-    valLoss = objectiveOnArrays(probs, input.validation.labels, k, input.spec.labelSmoothing) + input.executor.penalty();
+    valLoss = objectiveOnArrays(probs, input.validation.labels, k, input.spec.labelSmoothing) + (await input.executor.penalty());
     valAcc = accuracy(argmaxRows(probs, k), input.validation.labels);
   }
   return { epoch, loss, accuracy: acc, val_loss: valLoss, val_accuracy: valAcc, lr };

@@ -1,17 +1,26 @@
 /**
- * Where training checkpoints live: a store entry per train key (`checkpoints/<key>`), replaced
- * atomically after every epoch and removed once the finished run is stored. A kill at any
- * moment leaves either the previous checkpoint or the new one, never a mix; a damaged one is
- * detected by its hashes like any store entry and training restarts from the beginning.
+ * Where training checkpoints live: store entries `checkpoints/<train key>.<epoch>`. Each epoch
+ * writes a new entry (atomically, like every store entry) before the previous one is removed,
+ * so a kill at any moment leaves at least one complete checkpoint once the first exists. A
+ * damaged entry is detected by its hashes like any store entry; the next older one is used,
+ * and without any, training starts from the beginning. All are removed once the run is stored.
  */
 import { decodeTensors, encodeTensors } from '../engine/checkpoint.ts';
 import type { Checkpoint, LoopState } from '../engine/train.ts';
 import type { Store } from './store.ts';
 
-/** The stored checkpoint for `key`, or undefined. */
+const entryKey = (key: string, epoch: number) => `${key}.${String(epoch).padStart(5, '0')}`;
+
+/** The newest intact checkpoint for train key `key`, or undefined. */
 export async function loadCheckpoint(store: Store, key: string): Promise<Checkpoint | undefined> {
-  const files = await store.get('checkpoints', key);
-  if (!files) return undefined;
+  for (const entry of (await store.keys('checkpoints', `${key}.`)).sort().reverse()) {
+    const files = await store.get('checkpoints', entry);
+    if (files) return decode(files);
+  }
+  return undefined;
+}
+
+function decode(files: Map<string, Buffer>): Checkpoint {
   const tensors = (name: string) => decodeTensors(files.get(`${name}.json`)!.toString('utf8'), files.get(`${name}.bin`)!);
   return {
     state: JSON.parse(files.get('state.json')!.toString('utf8'), revive) as LoopState,
@@ -21,7 +30,7 @@ export async function loadCheckpoint(store: Store, key: string): Promise<Checkpo
   };
 }
 
-/** Replace the checkpoint for `key`. */
+/** Store the checkpoint after epoch `c.state.epoch`, then drop the older ones of `key`. */
 export async function saveCheckpoint(store: Store, key: string, c: Checkpoint): Promise<void> {
   const files = new Map<string, Buffer | string>([['state.json', JSON.stringify(c.state, replace)]]);
   const parts: [string, typeof c.weights | undefined][] = [['weights', c.weights], ['optimizer', c.optimizer], ['best', c.best]];
@@ -31,7 +40,14 @@ export async function saveCheckpoint(store: Store, key: string, c: Checkpoint): 
     files.set(`${name}.json`, index);
     files.set(`${name}.bin`, data);
   }
-  await store.put('checkpoints', key, files);
+  const entry = entryKey(key, c.state.epoch);
+  await store.put('checkpoints', entry, files);
+  for (const old of await store.keys('checkpoints', `${key}.`)) if (old !== entry) await store.remove('checkpoints', old);
+}
+
+/** Remove every checkpoint of `key` (the finished run is stored). */
+export async function clearCheckpoints(store: Store, key: string): Promise<void> {
+  for (const entry of await store.keys('checkpoints', `${key}.`)) await store.remove('checkpoints', entry);
 }
 
 /** JSON has no Infinity (a fresh early-stopping "best"); keep it as a tagged string. */

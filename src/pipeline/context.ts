@@ -3,6 +3,7 @@
  * once, only when some stage actually needs tfjs — a fully cached build never loads it).
  */
 import type { BackendRequest, Engine } from '../engine/backend.ts';
+import type { ReplicaPool } from '../engine/replicas/pool.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Log } from './log.ts';
 import type { Store } from './store.ts';
@@ -17,4 +18,6 @@ export interface PipelineContext {
   force: boolean;
   backend: BackendRequest;
   engine(): Promise<Engine>;
+  /** Worker replicas for data-parallel training on wasm/cpu (started on first use, closed after the run). */
+  replicas(count: number): Promise<ReplicaPool>;
 }

@@ -19,6 +19,7 @@ import { loadExperiments, formatConfigError } from '../config/index.ts';
 import type { ExperimentSpec } from '../config/spec.ts';
 import { loadDataset } from '../data/index.ts';
 import { initEngine, type BackendRequest, type Engine } from '../engine/backend.ts';
+import type { ReplicaPool } from '../engine/replicas/pool.ts';
 import type { Clock } from '../lib/clock.ts';
 import { UserError } from '../lib/errors.ts';
 import type { PipelineContext } from './context.ts';
@@ -108,6 +109,7 @@ export async function run(options: RunOptions, effects: Effects): Promise<RunOut
   // Only valid experiments get this far: an invalid one writes nothing at all.
   await prepareCache(options.cacheDir);
   let engine: Promise<Engine> | undefined;
+  let pool: ReplicaPool | undefined;
   const store = openStore(join(options.cacheDir, 'store'), (what) => log.warn(`cache entry ${what}; recomputing it.`));
   const ctx: PipelineContext = {
     store,
@@ -121,6 +123,14 @@ export async function run(options: RunOptions, effects: Effects): Promise<RunOut
         log.info(`backend: ${e.backend} (tfjs ${e.versions['tfjs']})${e.notes.length > 0 ? `; ${e.notes.join('; ')}` : ''}`);
         return e;
       })),
+    // One pool serves every experiment of the run; a failed pool (a replica crashed) is replaced.
+    replicas: async (count) => {
+      if (pool && !pool.broken && pool.size === count) return pool;
+      await pool?.close();
+      const { ReplicaPool } = await import('../engine/replicas/pool.ts');
+      pool = await ReplicaPool.start(count, (await ctx.engine()).backend);
+      return pool;
+    },
   };
 
   const results: ExperimentResult[] = [];
@@ -141,6 +151,7 @@ export async function run(options: RunOptions, effects: Effects): Promise<RunOut
       if (exitCode === 2 && error instanceof Error && error.stack) log.error(error.stack);
     }
   }
+  await pool?.close();
   const reportDir = join(options.cacheDir, 'report');
   await publishReport(reportDir, results, failed);
   return { results, failed, reportDir };

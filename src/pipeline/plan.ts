@@ -45,11 +45,18 @@ function trainingConfig(spec: ExperimentSpec): unknown {
   return { data, model, train, seeds: { init: seeds.init, dropout: seeds.dropout, split: seeds.split, shuffle: seeds.shuffle } };
 }
 
-/** The training cache key. `tfjsVersion` matters because kernels can change numerics. */
+/** How many replicas train on `backend`: native TensorFlow runs one process over all cores. */
+export function effectiveReplicas(spec: ExperimentSpec, backend: string): number {
+  return backend === 'tensorflow' ? 1 : spec.train.replicas;
+}
+
+/**
+ * The training cache key. `tfjsVersion` matters because kernels can change numerics; the
+ * replica count because each replica normalizes batch norm over its share of the batch.
+ */
 export function trainKey(spec: ExperimentSpec, datasetDigest: string, backend: string, tfjsVersion: string): string {
-  return sha256(
-    JSON.stringify({ config: trainingConfig(spec), data: datasetDigest, code: codeVersion(['engine', 'model', 'data', 'lib']), backend, tfjsVersion }),
-  );
+  const config = { ...(trainingConfig(spec) as object), train: { ...spec.train, replicas: effectiveReplicas(spec, backend) } };
+  return sha256(JSON.stringify({ config, data: datasetDigest, code: codeVersion(['engine', 'model', 'data', 'lib']), backend, tfjsVersion }));
 }
 
 /** The analysis cache key (predictions and metrics on the test set). */

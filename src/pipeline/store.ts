@@ -9,7 +9,7 @@
  * recomputed.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export type StoreKind = 'runs' | 'analysis' | 'figures' | 'checkpoints';
@@ -29,6 +29,8 @@ export interface Store {
   dir(kind: StoreKind, key: string): string;
   /** Remove an entry if present. */
   remove(kind: StoreKind, key: string): Promise<void>;
+  /** Keys of the complete entries of `kind` that start with `prefix` (temporary directories excluded). */
+  keys(kind: StoreKind, prefix: string): Promise<string[]>;
 }
 
 /** sha256 hex of bytes or text. */
@@ -91,5 +93,13 @@ export function openStore(root: string, onDamaged: (what: string) => void = () =
 
   const remove = (kind: StoreKind, key: string) => rm(dir(kind, key), { recursive: true, force: true });
 
-  return { root, get, put, dir, remove };
+  async function keys(kind: StoreKind, prefix: string): Promise<string[]> {
+    const names = await readdir(join(root, kind)).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return [] as string[];
+      throw e;
+    });
+    return names.filter((n) => n.startsWith(prefix) && !n.startsWith('.tmp-'));
+  }
+
+  return { root, get, put, dir, remove, keys };
 }

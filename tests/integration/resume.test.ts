@@ -16,7 +16,9 @@ import { loadExperiments } from '../../src/config/index.ts';
 import type { ExperimentSpec } from '../../src/config/spec.ts';
 import { loadDataset, type Dataset } from '../../src/data/index.ts';
 import { initEngine } from '../../src/engine/backend.ts';
-import { captureWeights } from '../../src/engine/checkpoint.ts';
+import { captureWeights, type SavedTensor } from '../../src/engine/checkpoint.ts';
+import type { Executor } from '../../src/engine/executor.ts';
+import { ReplicaPool } from '../../src/engine/replicas/pool.ts';
 import { LocalExecutor } from '../../src/engine/local-executor.ts';
 import { trainModel, type Checkpoint } from '../../src/engine/train.ts';
 import { buildModel } from '../../src/model/build.ts';
@@ -36,10 +38,14 @@ afterAll(async () => {
   await rm(cacheDir, { recursive: true, force: true });
 });
 
-async function train(resume?: Checkpoint, checkpoints?: Checkpoint[]) {
+async function train(resume?: Checkpoint, checkpoints?: Checkpoint[], pool?: ReplicaPool) {
   if (spec.model.kind !== 'layers') throw new Error('fixture uses layers');
   const model = buildModel(spec.model.layers, { inputShape: dataset.shape, numClasses: 10, seeds: spec.seeds });
-  const executor = new LocalExecutor(model, { shape: dataset.shape, numClasses: 10, labelSmoothing: 0 }, dataset.train, dataset.validation, spec.train.batchSize);
+  const settings = { shape: dataset.shape, numClasses: 10, labelSmoothing: 0 };
+  const recipe = { layers: spec.model.layers, inputShape: dataset.shape, numClasses: 10, seeds: spec.seeds };
+  const executor: Executor = pool
+    ? await pool.trainer(recipe, settings, dataset.train, dataset.validation, spec.train.batchSize)
+    : new LocalExecutor(model, settings, dataset.train, dataset.validation, spec.train.batchSize);
   try {
     const result = await trainModel({
       executor,
@@ -52,9 +58,11 @@ async function train(resume?: Checkpoint, checkpoints?: Checkpoint[]) {
       ...(resume && { resume }),
       ...(checkpoints && { saveCheckpoint: async (c: Checkpoint) => void checkpoints.push(structuredClone(c)) }),
     });
-    return { history: result.history, phases: result.phases, weights: captureWeights(model) };
+    const weights = pool ? await executor.captureWeights() : captureWeights(model);
+    const others = pool ? await Promise.all(Array.from({ length: pool.size - 1 }, (_, r) => pool.ask<SavedTensor[]>(r + 1, { cmd: 'captureWeights' }))) : [];
+    return { history: result.history, phases: result.phases, weights, others };
   } finally {
-    executor.dispose();
+    await executor.dispose();
     model.dispose();
   }
 }
@@ -77,6 +85,25 @@ describe('resuming training', () => {
   it('the same seed and backend give an identical history', async () => {
     const [a, b] = [await train(), await train()];
     expect(b.history).toEqual(a.history);
+  });
+
+  it('with two replicas too: resumed runs equal the uninterrupted one, and the replicas hold identical weights', async () => {
+    const pool = await ReplicaPool.start(2, 'wasm');
+    try {
+      const checkpoints: Checkpoint[] = [];
+      const whole = await train(undefined, checkpoints, pool);
+      expect(whole.others[0]).toEqual(whole.weights);
+      const single = await train();
+      // Each replica normalizes over its half of the batch: a different (equally valid) run.
+      expect(whole.history).not.toEqual(single.history);
+      for (const c of checkpoints.slice(0, -1)) {
+        const resumed = await train(c, undefined, pool);
+        expect(resumed.history).toEqual(whole.history);
+        expect(resumed.weights).toEqual(whole.weights);
+      }
+    } finally {
+      await pool.close();
+    }
   });
 
   it('leaves no tensor behind', async () => {
@@ -112,7 +139,8 @@ describe('a killed build', () => {
       const common = ['run', '--experiments', 'tests/fixtures/experiments/resume', '--backend', 'wasm'];
       // Kill as soon as the first epoch's checkpoint exists (it is written right after the epoch's line).
       const checkpointDir = join(killedCache, 'store', 'checkpoints');
-      const hasCheckpoint = () => existsSync(checkpointDir) && readdirSync(checkpointDir).some((n) => existsSync(join(checkpointDir, n, 'entry.json')));
+      // Complete entries only: a temporary directory holds its entry.json before it is renamed into place.
+      const hasCheckpoint = () => existsSync(checkpointDir) && readdirSync(checkpointDir).some((n) => !n.startsWith('.') && existsSync(join(checkpointDir, n, 'entry.json')));
       const killed = await cli([...common, '--cache', killedCache], (line, kill) => {
         if (!/epoch 1\/4 {2}loss/.test(line)) return;
         const poll = setInterval(() => {

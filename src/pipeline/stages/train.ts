@@ -10,8 +10,9 @@ import type { HistoryRow, PhaseRecord } from '../../engine/train.ts';
 import type { SavedModel } from '../../engine/model-io.ts';
 import type { ModelSummary } from '../../model/summary.ts';
 import { UserError } from '../../lib/errors.ts';
-import { loadCheckpoint, saveCheckpoint } from '../checkpoints.ts';
-import { trainKey } from '../plan.ts';
+import { clearCheckpoints, loadCheckpoint, saveCheckpoint } from '../checkpoints.ts';
+import { effectiveReplicas, trainKey } from '../plan.ts';
+import type { Executor } from '../../engine/executor.ts';
 import type { PipelineContext } from '../context.ts';
 
 /** Facts about a training run, stored beside the weights. */
@@ -24,6 +25,9 @@ export interface RunFacts {
   history: HistoryRow[];
   /** Each training phase's epochs, and where early stopping stopped and which epoch it restored. */
   phases: PhaseRecord[];
+  /** Data-parallel replicas that trained the model (1 = in this process). */
+  replicas: number;
+  /** Peak bytes held in tensors (summed over replicas) and the build process's peak resident memory (replica threads included). */
   memory: { peakTensorBytes: number; peakRssBytes: number };
   /** Set when this run continued from a checkpoint of an interrupted build (the epoch it resumed after). */
   resumedAfterEpoch?: number;
@@ -58,11 +62,12 @@ export async function trainStage(ctx: PipelineContext, spec: ExperimentSpec, dat
   const { LocalExecutor } = await import('../../engine/local-executor.ts');
   const { resolveClassWeights } = await import('../../engine/class-weights.ts');
   const { saveModel } = await import('../../engine/model-io.ts');
+  const { restoreWeights } = await import('../../engine/checkpoint.ts');
 
   if (spec.model.kind !== 'layers') throw new UserError(`${spec.file}: model.${spec.model.kind} is not supported by this build yet; write model.layers.`);
   const model = buildModel(spec.model.layers, { inputShape: dataset.shape, numClasses: dataset.classes.length, seeds: spec.seeds });
   const resume = ctx.force ? undefined : await loadCheckpoint(ctx.store, key);
-  if (ctx.force) await ctx.store.remove('checkpoints', key);
+  if (ctx.force) await clearCheckpoints(ctx.store, key);
   if (resume) ctx.log.info(`${spec.id}: resuming from the checkpoint after epoch ${resume.state.epoch}`);
   const classWeights = resolveClassWeights(spec.train.classWeights, dataset.classes, dataset.train.labels, spec.file);
   const settings = {
@@ -72,7 +77,13 @@ export async function trainStage(ctx: PipelineContext, spec: ExperimentSpec, dat
     ...(classWeights && { classWeights }),
     ...(spec.train.clip && { clip: spec.train.clip }),
   };
-  const executor = new LocalExecutor(model, settings, dataset.train, dataset.validation, Math.min(spec.train.batchSize, dataset.train.count));
+  const batchSize = Math.min(spec.train.batchSize, dataset.train.count);
+  const replicas = effectiveReplicas(spec, engine.backend);
+  const recipe = { layers: spec.model.layers, inputShape: dataset.shape, numClasses: dataset.classes.length, seeds: spec.seeds };
+  const executor: Executor =
+    replicas > 1
+      ? await (await ctx.replicas(replicas)).trainer(recipe, settings, dataset.train, dataset.validation, batchSize)
+      : new LocalExecutor(model, settings, dataset.train, dataset.validation, batchSize);
   try {
     const result = await trainModel({
       executor,
@@ -86,6 +97,8 @@ export async function trainStage(ctx: PipelineContext, spec: ExperimentSpec, dat
       ...(resume && { resume }),
       saveCheckpoint: (c) => saveCheckpoint(ctx.store, key, c),
     });
+    // Replicas hold identical weights; the main thread's model takes them for saving.
+    if (replicas > 1) restoreWeights(model, await executor.captureWeights());
     const saved = await saveModel(model);
     const facts: RunFacts = {
       backend: engine.backend,
@@ -95,6 +108,7 @@ export async function trainStage(ctx: PipelineContext, spec: ExperimentSpec, dat
       summary: summarizeModel(model),
       history: result.history,
       phases: result.phases,
+      replicas,
       memory: { peakTensorBytes: result.peakTensorBytes, peakRssBytes: process.resourceUsage().maxRSS * 1024 },
       ...(resume && { resumedAfterEpoch: resume.state.epoch }),
     };
@@ -107,10 +121,10 @@ export async function trainStage(ctx: PipelineContext, spec: ExperimentSpec, dat
         ['run.json', JSON.stringify(facts, null, 2)],
       ]),
     );
-    await ctx.store.remove('checkpoints', key);
+    await clearCheckpoints(ctx.store, key);
     return { key, saved, facts, cached: false };
   } finally {
-    executor.dispose();
+    await executor.dispose();
     model.dispose();
   }
 }

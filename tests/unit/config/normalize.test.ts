@@ -59,7 +59,7 @@ describe('normalize', () => {
           { type: 'dense', units: 10, activation: 'linear', useBias: true, kernelInitializer: 'glorotUniform' },
         ],
       },
-      train: { epochs: 1, batchSize: 32, optimizer: ADAM_DEFAULTS, schedule: { type: 'constant' }, labelSmoothing: 0 },
+      train: { epochs: 1, batchSize: 32, replicas: 2, optimizer: ADAM_DEFAULTS, schedule: { type: 'constant' }, labelSmoothing: 0 },
     });
   });
 
@@ -90,6 +90,7 @@ describe('normalize', () => {
       train: {
         epochs: 3,
         batchSize: 128,
+        replicas: 2,
         optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: false, weightDecay: 0 },
         schedule: { type: 'constant' },
         labelSmoothing: 0,
@@ -109,6 +110,7 @@ describe('normalize', () => {
     expect(spec.train).toEqual({
       epochs: 10000,
       batchSize: 65536,
+      replicas: 2,
       optimizer: { ...ADAM_DEFAULTS, learningRate: 0.01 },
       schedule: { type: 'constant' },
       labelSmoothing: 0,
@@ -165,6 +167,7 @@ describe('normalize: graphs, presets, pretrained bases, training options', () =>
     expect(spec.train).toEqual({
       epochs: 30,
       batchSize: 64,
+      replicas: 1,
       optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.0005 },
       schedule: { type: 'piecewise', boundaries: [10, 20], factors: [1, 0.1, 0.01] },
       earlyStopping: { monitor: 'val_accuracy', mode: 'max', patience: 5, minDelta: 0.001, restoreBest: true },
@@ -180,6 +183,7 @@ describe('normalize: graphs, presets, pretrained bases, training options', () =>
     expect(spec.train).toEqual({
       epochs: 100,
       batchSize: 32,
+      replicas: 2,
       optimizer: { type: 'adamw', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0.004 },
       schedule: { type: 'cosine', warmup: 5, minFactor: 0 },
       earlyStopping: { monitor: 'val_loss', mode: 'min', patience: 0, minDelta: 0, restoreBest: false },

@@ -6,7 +6,7 @@ import { observePlateau, plateauState, scheduledFactor, type PlateauState } from
 
 describe('scheduledFactor', () => {
   it("the book chapter's piecewise schedule: lr 0.001 at epoch 0, 1e-5 at 26, 1e-6 at 51, 5e-7 at 76", () => {
-    const book = { type: 'piecewise', boundaries: [25, 50, 75], factors: [1, 0.01, 0.001, 0.0005] } as const;
+    const book = { type: 'piecewise' as const, boundaries: [25, 50, 75], factors: [1, 0.01, 0.001, 0.0005] };
     const lr = (epoch: number) => 0.001 * scheduledFactor(book, epoch, 100);
     // lr_schedule(epoch): lr = 1e-3; if epoch > 75: *0.5e-3 elif epoch > 50: *1e-3 elif epoch > 25: *1e-2.
     expect(lr(0)).toBeCloseTo(1e-3, 15);

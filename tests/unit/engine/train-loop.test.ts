@@ -19,32 +19,34 @@ class FakeExecutor implements Executor {
   lrs: number[] = [];
   phases: [string, number][] = [];
   restored: number[] = [];
-  constructor(
-    private readonly valLoss: (epochsOfWeights: number) => number,
-    private readonly trainLoss: (step: number) => number = () => 0.5,
-  ) {}
-  startPhase(o: OptimizerSpec, lr: number) {
+  private readonly valLoss: (epochsOfWeights: number) => number;
+  private readonly trainLoss: (step: number) => number;
+  constructor(valLoss: (epochsOfWeights: number) => number, trainLoss: (step: number) => number = () => 0.5) {
+    this.valLoss = valLoss;
+    this.trainLoss = trainLoss;
+  }
+  async startPhase(o: OptimizerSpec, lr: number) {
     this.phases.push([o.type, lr]);
   }
-  setLearningRate(lr: number) {
+  async setLearningRate(lr: number) {
     this.lrs.push(lr);
   }
-  step(_order: Int32Array, start: number, end: number, step: number) {
+  async step(_order: Int32Array, start: number, end: number, step: number) {
     this.steps += 1;
     return { loss: this.trainLoss(step), correct: end - start };
   }
-  predictValidation() {
+  async predictValidation() {
     // One validation image of class 0 with p = exp(−v): its cross-entropy is exactly v.
     const p = Math.exp(-this.valLoss(this.steps / BATCHES));
     return Float32Array.from([p, 1 - p]);
   }
-  penalty() {
+  async penalty() {
     return 0;
   }
-  captureWeights(): SavedTensor[] {
+  async captureWeights(): Promise<SavedTensor[]> {
     return [{ name: 'steps', shape: [], dtype: 'float32', values: Float32Array.of(this.steps) }];
   }
-  restoreWeights(saved: SavedTensor[]) {
+  async restoreWeights(saved: SavedTensor[]) {
     this.steps = saved[0]!.values[0]!;
     this.restored.push(this.steps / BATCHES);
   }
@@ -52,16 +54,17 @@ class FakeExecutor implements Executor {
     return [];
   }
   async restoreOptimizer() {}
-  tensorBytes() {
+  async tensorBytes() {
     return 1000;
   }
-  dispose() {}
+  async dispose() {}
 }
 
 const clock = { now: () => 0 };
 const trainSpec = (extra: Partial<TrainSpec> = {}): TrainSpec => ({
   epochs: 6,
   batchSize: 4,
+  replicas: 1,
   optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0, nesterov: false, weightDecay: 0 },
   schedule: { type: 'constant' },
   labelSmoothing: 0,

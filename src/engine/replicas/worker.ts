@@ -1,0 +1,70 @@
+/**
+ * Entry point of a replica worker thread: starts tfjs on the requested backend (with
+ * convlens's wasm kernels), then answers the pool's requests one at a time, in order.
+ */
+import { parentPort } from 'node:worker_threads';
+import { UserError } from '../../lib/errors.ts';
+import { initEngine } from '../backend.ts';
+import type { Envelope, Reply } from './protocol.ts';
+import { Replica } from './replica.ts';
+
+const port = parentPort!;
+let index = 0;
+let count = 1;
+let replica: Replica | undefined;
+
+async function handle(request: Envelope): Promise<unknown> {
+  switch (request.cmd) {
+    case 'init': {
+      index = request.replica;
+      count = request.replicas;
+      const engine = await initEngine(request.backend);
+      return engine.backend;
+    }
+    case 'setup':
+      replica?.dispose();
+      replica = new Replica(index, count, request);
+      return null;
+    case 'startPhase':
+      return replica!.startPhase(request.optimizer, request.learningRate);
+    case 'setLearningRate':
+      return replica!.setLearningRate(request.learningRate);
+    case 'step':
+      return replica!.step(request.start, request.end, request.step);
+    case 'predictValidation':
+      return replica!.predictValidation();
+    case 'penalty':
+      return replica!.penalty();
+    case 'captureWeights':
+      return replica!.captureWeights();
+    case 'restoreWeights':
+      return replica!.restoreWeights(request.weights);
+    case 'captureOptimizer':
+      return replica!.captureOptimizer();
+    case 'restoreOptimizer':
+      return replica!.restoreOptimizer(request.saved);
+    case 'tensorBytes': {
+      const tf = await import('@tensorflow/tfjs');
+      return tf.memory().numBytes;
+    }
+    case 'teardown':
+      replica?.dispose();
+      replica = undefined;
+      return null;
+  }
+}
+
+// Requests are handled strictly one after another: a step must never overlap another request.
+let queue = Promise.resolve();
+port.on('message', (request: Envelope) => {
+  queue = queue.then(async () => {
+    let reply: Reply;
+    try {
+      reply = { id: request.id, ok: true, value: (await handle(request)) ?? null };
+    } catch (error) {
+      const e = error instanceof Error ? error : new Error(String(error));
+      reply = { id: request.id, ok: false, message: e.message, user: error instanceof UserError, ...(e.stack !== undefined && { stack: e.stack }) };
+    }
+    port.postMessage(reply);
+  });
+});
