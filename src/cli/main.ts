@@ -13,6 +13,7 @@ const COMMANDS = {
   run: () => import('./commands/run.ts'),
   build: () => import('./commands/build.ts'),
   clean: () => import('./commands/clean.ts'),
+  bench: () => import('./commands/bench.ts'),
 } as const;
 
 function parse(argv: string[]): CliOptions {
@@ -26,6 +27,7 @@ function parse(argv: string[]): CliOptions {
       base: { type: 'string', default: '/' },
       backend: { type: 'string', default: 'auto' },
       force: { type: 'boolean', default: false },
+      replicas: { type: 'string', default: '2' },
       quiet: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },

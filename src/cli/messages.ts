@@ -7,6 +7,7 @@ Commands:
   run [IDS...]       train, evaluate and render figures, reusing cached results
   build [IDS...]     run, then build the static report site into --out
   clean              remove the cache directory
+  bench              training and inference throughput of the benchmark models
 
 Options:
   --experiments DIR  experiment definitions (default: experiments)
@@ -15,6 +16,7 @@ Options:
   --base PATH        URL sub-path the site is served under (default: /)
   --backend NAME     auto | tensorflow | wasm | cpu (default: auto)
   --force            retrain and recompute even when cached
+  --replicas N       bench: data-parallel replicas on wasm/cpu (default: 2)
   --quiet            print only warnings and errors
   --json             print machine-readable log lines
   -h, --help         show this help`;
@@ -32,4 +34,20 @@ export function unknownBackend(value: string, known: readonly string[]): string 
 /** Summary line after `run`/`build` when some experiments failed. */
 export function failedSummary(ids: string[]): string {
   return `${ids.length} experiment${ids.length === 1 ? '' : 's'} failed: ${ids.join(', ')}. The others were built; fix the errors above and run again.`;
+}
+
+/** `--replicas` is not a usable count. */
+export function badReplicas(value: string): string {
+  return `--replicas must be a whole number from 1 to 64, not "${value}". Use the number of CPU cores to train on, e.g. --replicas 2.`;
+}
+
+/** `convlens bench` without --json: one row per model. */
+export function benchTable(r: { backend: string; tfjs: string; node: string; replicas: number; models: Record<string, { train_img_s: number; infer_img_s: number }> }): string {
+  const rows = Object.entries(r.models).map(([name, m]) => `${name.padEnd(22)} ${String(m.train_img_s).padStart(10)} ${String(m.infer_img_s).padStart(10)}`);
+  return [
+    `backend ${r.backend} (tfjs ${r.tfjs}, node ${r.node}, ${r.replicas} replica${r.replicas === 1 ? '' : 's'})`,
+    `${'model'.padEnd(22)} ${'train img/s'.padStart(10)} ${'infer img/s'.padStart(10)}`,
+    ...rows,
+    '',
+  ].join('\n');
 }

@@ -9,6 +9,8 @@ export interface CliOptions {
   base: string;
   backend: string;
   force: boolean;
+  /** `bench`: data-parallel replicas (validated by the command). */
+  replicas: string;
   quiet: boolean;
   json: boolean;
   help: boolean;

@@ -131,6 +131,24 @@ export class ReplicaPool {
     return count;
   }
 
+  /** Load a saved model into every replica for inference (replacing any training setup). */
+  async loadModel(saved: { modelJson: string; weights: Uint8Array }): Promise<void> {
+    await this.all(() => ({ cmd: 'loadModel', modelJson: saved.modelJson, weights: saved.weights }));
+  }
+
+  /**
+   * Class probabilities [count × numClasses] of uint8 images through the replicas' current
+   * model; each replica takes a contiguous share and runs it `batchSize / replicas` at a time.
+   */
+  async predict(images: { pixels: Uint8Array; count: number }, shape: [number, number, number], numClasses: number, batchSize = 256): Promise<Float32Array> {
+    const pixels = new SharedArrayBuffer(images.pixels.byteLength);
+    new Uint8Array(pixels).set(images.pixels);
+    const out = new SharedArrayBuffer(images.count * numClasses * 4);
+    const perReplica = Math.max(1, Math.ceil(batchSize / this.size));
+    await this.all(() => ({ cmd: 'predict', pixels, count: images.count, shape, out, numClasses, batchSize: perReplica }));
+    return new Float32Array(out).slice();
+  }
+
   /** Stop every worker. */
   async close(): Promise<void> {
     this.failure ??= new Error('the replica pool was closed.');

@@ -33,7 +33,7 @@ export function share(n: number, r: number, replicas: number): [number, number] 
 export class Replica {
   private readonly replica: number;
   private readonly replicas: number;
-  private readonly model: tf.LayersModel;
+  readonly model: tf.LayersModel;
   private readonly settings: StepSettings;
   private readonly stepper: LocalStep;
   private readonly exchange: Exchange;

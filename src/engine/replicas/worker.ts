@@ -6,12 +6,22 @@ import { parentPort } from 'node:worker_threads';
 import { UserError } from '../../lib/errors.ts';
 import { initEngine } from '../backend.ts';
 import type { Envelope, Reply } from './protocol.ts';
-import { Replica } from './replica.ts';
+import type { LayersModel } from '@tensorflow/tfjs';
+import { predictProbabilities } from '../predict.ts';
+import { Replica, share } from './replica.ts';
 
 const port = parentPort!;
 let index = 0;
 let count = 1;
 let replica: Replica | undefined;
+let loaded: LayersModel | undefined;
+
+function dropModels(): void {
+  replica?.dispose();
+  replica = undefined;
+  loaded?.dispose();
+  loaded = undefined;
+}
 
 async function handle(request: Envelope): Promise<unknown> {
   switch (request.cmd) {
@@ -22,9 +32,25 @@ async function handle(request: Envelope): Promise<unknown> {
       return engine.backend;
     }
     case 'setup':
-      replica?.dispose();
+      dropModels();
       replica = new Replica(index, count, request);
       return null;
+    case 'loadModel': {
+      dropModels();
+      const { loadModel } = await import('../model-io.ts');
+      loaded = await loadModel({ modelJson: request.modelJson, weights: Buffer.from(request.weights) });
+      return null;
+    }
+    case 'predict': {
+      const model = loaded ?? replica?.model;
+      if (!model) throw new Error('predict before setup or loadModel');
+      const [lo, hi] = share(request.count, index, count);
+      const perImage = request.shape[0] * request.shape[1] * request.shape[2];
+      const pixels = new Uint8Array(request.pixels, lo * perImage, (hi - lo) * perImage);
+      const probs = predictProbabilities(model, { pixels, count: hi - lo }, request.shape, request.batchSize);
+      new Float32Array(request.out).set(probs, lo * request.numClasses);
+      return null;
+    }
     case 'startPhase':
       return replica!.startPhase(request.optimizer, request.learningRate);
     case 'setLearningRate':
@@ -48,8 +74,7 @@ async function handle(request: Envelope): Promise<unknown> {
       return tf.memory().numBytes;
     }
     case 'teardown':
-      replica?.dispose();
-      replica = undefined;
+      dropModels();
       return null;
   }
 }
