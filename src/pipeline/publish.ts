@@ -20,6 +20,7 @@ import { ReportSchema, type ExperimentEntry, type Report, type RunManifest } fro
 import type { AnalysisArtifact } from './stages/analyze.ts';
 import type { FiguresArtifact } from './stages/figures.ts';
 import type { TrainArtifact } from './stages/train.ts';
+import { optimizerText, regularizationText, scheduleText } from './describe.ts';
 import { configHash } from './plan.ts';
 import { sha256 } from './store.ts';
 
@@ -38,11 +39,6 @@ export interface FailedResult {
   error: string;
 }
 
-function optimizerText(spec: ExperimentSpec): string {
-  const o = spec.train.optimizer;
-  return `${o.type} (learning rate ${o.learningRate})`;
-}
-
 function publicMetrics(m: Metrics): Omit<Metrics, 'count'> {
   const { count: _count, ...rest } = m;
   return rest;
@@ -56,6 +52,9 @@ function manifestOf(r: ExperimentResult): RunManifest {
     versions: { convlens: CONVLENS_VERSION, ...r.run.facts.versions },
     hashes: { config: configHash(r.spec), data: r.dataset.digest, weights: sha256(r.run.saved.weights), train: r.run.key },
     timings: { trainSeconds: round(r.run.facts.seconds), analyzeSeconds: round(r.analysis.seconds), renderSeconds: round(r.figures.seconds) },
+    replicas: r.run.facts.replicas,
+    trainImagesPerSecond: Math.round(r.run.facts.imagesPerSecond),
+    memory: r.run.facts.memory,
     cached: r.run.cached,
   };
 }
@@ -90,7 +89,14 @@ function entryOf(r: ExperimentResult, manifest: RunManifest): ExperimentEntry {
     yaml: r.spec.source,
     dataset: { source: r.dataset.source, classes: r.dataset.classes, counts: r.dataset.counts, imageShape: r.dataset.shape },
     model: { layers: r.run.facts.summary.layers, params: r.run.facts.summary.params },
-    train: { epochs: r.spec.train.epochs, batchSize: r.spec.train.batchSize, optimizer: optimizerText(r.spec) },
+    train: {
+      epochs: r.spec.train.epochs + (r.spec.train.fineTune?.epochs ?? 0),
+      batchSize: r.spec.train.batchSize,
+      optimizer: optimizerText(r.spec),
+      schedule: scheduleText(r.spec.train.schedule),
+      settings: regularizationText(r.spec),
+      phases: r.run.facts.phases,
+    },
     metrics: { accuracy: r.analysis.metrics.accuracy, loss: r.analysis.metrics.loss, confusion: r.analysis.metrics.confusion_matrix },
     history: r.run.facts.history,
     manifest,

@@ -49,6 +49,11 @@ export const RunManifestSchema = z.object({
   timings: z.object({ trainSeconds: z.number(), analyzeSeconds: z.number(), renderSeconds: z.number() }),
   /** Whether this build trained the model or reused the cached run. */
   cached: z.boolean(),
+  /** Data-parallel replicas that trained the model (1 = one process). */
+  replicas: z.number(),
+  trainImagesPerSecond: z.number(),
+  /** Peak bytes in tensors (all replicas) and peak resident memory of the build process. */
+  memory: z.object({ peakTensorBytes: z.number(), peakRssBytes: z.number() }),
 });
 export type RunManifest = z.infer<typeof RunManifestSchema>;
 
@@ -67,7 +72,25 @@ export const ExperimentEntrySchema = z.object({
     layers: z.array(LayerRowSchema),
     params: z.object({ total: z.number(), trainable: z.number(), nonTrainable: z.number() }),
   }),
-  train: z.object({ epochs: z.number(), batchSize: z.number(), optimizer: z.string() }),
+  train: z.object({
+    /** Planned epochs, fine-tuning included. */
+    epochs: z.number(),
+    batchSize: z.number(),
+    optimizer: z.string(),
+    schedule: z.string(),
+    /** Other settings in words: label smoothing, clipping, class weights, early stopping, freezing. */
+    settings: z.array(z.string()),
+    /** Each phase's epochs; where early stopping stopped and which epoch's weights it restored. */
+    phases: z.array(
+      z.object({
+        phase: z.enum(['train', 'fineTune']),
+        firstEpoch: z.number(),
+        lastEpoch: z.number(),
+        stoppedEpoch: z.number().optional(),
+        restoredEpoch: z.number().optional(),
+      }),
+    ),
+  }),
   metrics: z.object({ accuracy: z.number(), loss: z.number(), confusion: z.array(z.array(z.number())) }),
   history: z.array(HistoryRowSchema),
   manifest: RunManifestSchema,

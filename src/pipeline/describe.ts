@@ -1,0 +1,64 @@
+/**
+ * Plain-English descriptions of an experiment's training setup for the report ("adam
+ * (learning rate 0.001, weight decay 0.0005)"). Pure; the site shows these strings as given.
+ */
+import type { ExperimentSpec, LayerSelector, ScheduleSpec } from '../config/spec.ts';
+
+const num = (v: number) => String(Number(v.toPrecision(6)));
+
+/** "adam (learning rate 0.001)", with the settings that differ from a plain run. */
+export function optimizerText(spec: ExperimentSpec): string {
+  const o = spec.train.optimizer;
+  const parts = [`learning rate ${num(o.learningRate)}`];
+  if (o.type === 'sgd' && o.momentum > 0) parts.push(`momentum ${num(o.momentum)}${o.nesterov ? ', Nesterov' : ''}`);
+  if (o.type === 'rmsprop') parts.push(`rho ${num(o.rho)}${o.momentum > 0 ? `, momentum ${num(o.momentum)}` : ''}${o.centered ? ', centered' : ''}`);
+  if (o.weightDecay > 0) parts.push(`${o.type === 'adamw' ? 'decoupled ' : ''}weight decay ${num(o.weightDecay)}`);
+  return `${o.type} (${parts.join(', ')})`;
+}
+
+/** "constant", "× 0.5 every 10 epochs", … */
+export function scheduleText(s: ScheduleSpec): string {
+  switch (s.type) {
+    case 'constant':
+      return 'constant';
+    case 'piecewise':
+      return `piecewise: × ${s.factors.map(num).join(', ')} after epochs ${s.boundaries.join(', ')}`;
+    case 'step':
+      return `× ${num(s.factor)} every ${s.every} epochs`;
+    case 'exponential':
+      return `× ${num(s.rate)} per epoch`;
+    case 'cosine':
+      return `cosine decay to ${num(s.minFactor)}×${s.warmup > 0 ? ` after a ${s.warmup}-epoch linear warm-up` : ''}`;
+    case 'reduceOnPlateau':
+      return `× ${num(s.factor)} when ${s.monitor} has not improved for ${s.patience} epochs (floor ${num(s.minFactor)}×)`;
+  }
+}
+
+function selectorText(s: LayerSelector, first: boolean): string {
+  switch (s.type) {
+    case 'all':
+      return 'all base layers';
+    case 'none':
+      return 'no base layer';
+    case 'count':
+      return `the ${first ? 'first' : 'last'} ${s.count} base layers`;
+    case 'patterns':
+      return `base layers matching ${s.patterns.join(', ')}`;
+  }
+}
+
+/** The other training settings, one phrase each; empty when none is set. */
+export function regularizationText(spec: ExperimentSpec): string[] {
+  const t = spec.train;
+  const out: string[] = [];
+  if (t.labelSmoothing > 0) out.push(`label smoothing ${num(t.labelSmoothing)}`);
+  if (t.clip) out.push(t.clip.type === 'norm' ? `gradients clipped to a global norm of ${num(t.clip.value)}` : `gradients clipped to ±${num(t.clip.value)}`);
+  if (t.classWeights) out.push(t.classWeights.type === 'balanced' ? 'balanced class weights' : `class weights ${Object.entries(t.classWeights.weights).map(([c, w]) => `${c} ${num(w)}`).join(', ')}`);
+  if (t.earlyStopping) {
+    const e = t.earlyStopping;
+    out.push(`early stopping on ${e.monitor} (patience ${e.patience}${e.minDelta > 0 ? `, min. change ${num(e.minDelta)}` : ''}${e.restoreBest ? ', best weights restored' : ''})`);
+  }
+  if (spec.model.kind === 'pretrained') out.push(`pretrained base with ${selectorText(spec.model.freeze, true)} frozen`);
+  if (t.fineTune) out.push(`then ${t.fineTune.epochs} fine-tuning epochs at learning rate ${num(t.fineTune.learningRate)} with ${selectorText(t.fineTune.unfreeze, false)} unfrozen`);
+  return out;
+}
