@@ -8,6 +8,7 @@
  *   DepthwiseConv2D           honours dilationRate (stock tfjs silently convolves undilated)
  *   BatchNormalization        keeps its moving statistics while frozen (Keras semantics)
  *   Dropout                   seeded masks per training step (never Math.random)
+ *   ELU                       any alpha (stock tfjs refuses to load alpha ≠ 1)
  *
  * tfjs resolves class names through one global registry, and its `customObjects` route is not
  * passed on to the layers of a Sequential model; so the registry entries are swapped for the
@@ -17,6 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DilatedConv2D, DilatedDepthwiseConv2D, DilatedSeparableConv2D } from './layers/dilated-conv.ts';
 import { FreezableBatchNorm } from './layers/batch-norm.ts';
 import { SeededDropout } from './layers/seeded-dropout.ts';
+import { AlphaElu } from './layers/elu.ts';
 
 type Entry = [unknown, unknown];
 interface Registered {
@@ -25,7 +27,14 @@ interface Registered {
 }
 
 /** The stock class names convlens substitutes, with their convlens classes. */
-export const CONVLENS_CLASSES: readonly Registered[] = [DilatedConv2D, DilatedDepthwiseConv2D, DilatedSeparableConv2D, FreezableBatchNorm, SeededDropout] as unknown as Registered[];
+export const CONVLENS_CLASSES: readonly Registered[] = [
+  DilatedConv2D,
+  DilatedDepthwiseConv2D,
+  DilatedSeparableConv2D,
+  FreezableBatchNorm,
+  SeededDropout,
+  AlphaElu,
+] as unknown as Registered[];
 
 /** Run `load` while tfjs deserializes the stock class names as convlens's classes. */
 export async function withConvlensClasses<T>(load: () => Promise<T>): Promise<T> {

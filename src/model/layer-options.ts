@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Activation, Initializer, Regularizer } from '../config/spec.ts';
 import { deriveSeed } from '../lib/rng.ts';
+import { AlphaElu } from './layers/elu.ts';
 
 type TfInitializer = ReturnType<typeof tf.initializers.glorotUniform>;
 type TfRegularizer = ReturnType<typeof tf.regularizers.l1l2>;
@@ -50,12 +51,13 @@ export function layerActivation(a: Activation): { inside: TfActivation; separate
 export const DEFAULT_ALPHA = { leakyRelu: 0.3, elu: 1 } as const;
 
 /**
- * The layer that applies activation `a` on its own: LeakyReLU and ELU carry their alpha,
- * every other activation is an Activation layer.
+ * The layer that applies activation `a` on its own: LeakyReLU and ELU carry their alpha
+ * (tfjs's own ELU layer accepts only alpha 1, hence AlphaElu), every other activation is an
+ * Activation layer.
  */
 export function activationLayer(name: string, a: Activation, alpha?: number): tf.layers.Layer {
   if (a === 'leakyRelu') return tf.layers.leakyReLU({ name, alpha: alpha ?? DEFAULT_ALPHA.leakyRelu });
-  if (a === 'elu') return tf.layers.elu({ name, alpha: alpha ?? DEFAULT_ALPHA.elu });
+  if (a === 'elu') return new AlphaElu({ name, alpha: alpha ?? DEFAULT_ALPHA.elu });
   return tf.layers.activation({ name, activation: a });
 }
 

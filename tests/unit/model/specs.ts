@@ -3,7 +3,8 @@
  */
 import type { LayerSpec, Pair } from '../../../src/config/spec.ts';
 
-type Of<T extends LayerSpec['type']> = Extract<LayerSpec, { type: T }>;
+/** The LayerSpec member whose `type` admits T (some members share one shape for two types). */
+type Of<T extends LayerSpec['type']> = LayerSpec extends infer U ? (U extends { type: infer K } ? (T extends K ? U : never) : never) : never;
 type Extra<T extends LayerSpec['type']> = Partial<Omit<Of<T>, 'type'>>;
 
 const convDefaults = {
