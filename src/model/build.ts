@@ -59,14 +59,14 @@ const userNames = (layers: readonly LayerSpec[]) => layers.flatMap((l) => (l.nam
 
 /**
  * Apply `layers` from `start` and make the model; on failure free what was created.
- * `existing`: layer names already in the graph (a pretrained base).
+ * `existing`: layer names already in the graph (a pretrained base); `avoid`: names generated
+ * names must not take (besides the user's).
  */
-function assemble(layers: readonly LayerSpec[], start: GraphStart, input: tf.SymbolicTensor, opts: BuildOptions, locate: Locate, existing: string[] = []): tf.LayersModel {
-  const ctx: VocabularyContext = { names: new LayerNames(userNames(layers), existing), seeds: opts.seeds, created: [] };
-  let model: tf.LayersModel | undefined;
+function assemble(layers: readonly LayerSpec[], start: GraphStart, input: tf.SymbolicTensor, opts: BuildOptions, locate: Locate, existing: string[] = [], avoid: string[] = []): tf.LayersModel {
+  const ctx: VocabularyContext = { names: new LayerNames([...userNames(layers), ...avoid], existing), seeds: opts.seeds, created: [] };
   try {
     const output = buildGraph(layers, start, ctx, locate);
-    model = tf.model({ inputs: input, outputs: output, name: 'model' });
+    const model = tf.model({ inputs: input, outputs: output, name: 'model' });
     checkHead(model, opts.numClasses);
     return model;
   } catch (error) {
@@ -93,7 +93,7 @@ async function buildPretrained(spec: Extract<ModelSpec, { kind: 'pretrained' }>,
     const frozenLayers = selectFrozen(baseLayers, spec.freeze);
     const start: GraphStart = { nodes: { input: base.input, base: base.output }, first: base.output };
     const existing = [base.input.sourceLayer.name, ...baseLayers];
-    const model = assemble(spec.layers, start, base.input, opts, locateInModelLayers, existing);
+    const model = assemble(spec.layers, start, base.input, opts, locateInModelLayers, existing, base.cutAway);
     setLayersTrainable(model, frozenLayers, false);
     return { model, baseLayers, frozenLayers, layers: spec.layers };
   } catch (error) {

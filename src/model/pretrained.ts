@@ -35,6 +35,8 @@ export interface PretrainedBase {
   output: Sym;
   /** The base's layers up to `output`, in order, without the input layer. */
   layers: tf.layers.Layer[];
+  /** Names of the saved model's layers cut away: generated head names avoid them too, to keep the report unambiguous. */
+  cutAway: string[];
   /** Free the weights of every layer of the base (after a failed build). */
   dispose(): void;
 }
@@ -106,7 +108,8 @@ export async function loadPretrainedBase(spec: PretrainedSpec, opts: LoadBaseOpt
     }
     for (const layer of everything) if (!kept.has(layer)) freeLayer(layer);
     const keptLayers = everything.filter((l) => kept.has(l));
-    return { input: model.inputs[0]!, output, layers, dispose: () => keptLayers.forEach(freeLayer) };
+    const cutAway = everything.filter((l) => !kept.has(l)).map((l) => l.name);
+    return { input: model.inputs[0]!, output, layers, cutAway, dispose: () => keptLayers.forEach(freeLayer) };
   } catch (error) {
     everything.forEach(freeLayer);
     throw error;
