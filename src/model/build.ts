@@ -20,15 +20,19 @@ import { buildGraph, locateInModelLayers, type GraphStart, type Locate } from '.
 import { activationOf } from './layer-options.ts';
 import { messages } from './messages.ts';
 import { LayerNames } from './names.ts';
-import { freeLayer, loadPretrainedBase, selectFrozen, setLayersTrainable, type PretrainedBase } from './pretrained.ts';
+import { freeLayer } from './layer-walk.ts';
+import { loadPretrainedBase, selectFrozen, setLayersTrainable, type PretrainedBase } from './pretrained.ts';
 import type { PretrainedFs } from './pretrained-files.ts';
 import { presetLayers } from './presets.ts';
 import type { VocabularyContext } from './vocabulary.ts';
 
+/** What a model is built for: the dataset's images and classes, and the experiment's seeds. */
 export interface BuildOptions {
   /** Input image shape [height, width, channels]. */
   inputShape: [number, number, number];
+  /** Classes of the dataset: the model must end in this many softmax units. */
   numClasses: number;
+  /** `init` seeds every initializer (with the layer name), `dropout` every dropout mask. */
   seeds: { init: number; dropout: number };
   /** Disk access for a pretrained base (node:fs when absent). */
   fs?: PretrainedFs;

@@ -15,6 +15,7 @@ import { messages, shapeText } from './messages.ts';
 
 type Sym = tf.SymbolicTensor;
 
+/** Where a layer list starts: the nodes it may name, and what its first layer reads by default. */
 export interface GraphStart {
   /** Nodes readable by name before the first layer: `input`, and `base` with a pretrained base. */
   nodes: Record<string, Sym>;

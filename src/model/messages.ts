@@ -13,6 +13,7 @@ function someNames(names: readonly string[], max = 30): string {
   return names.length <= max ? quoteList(names) : `${quoteList(names.slice(0, max))} and ${names.length - max} more`;
 }
 
+/** The model stage's messages, by situation. */
 export const messages = {
   // --- the head (build.ts) ---
 

@@ -18,7 +18,7 @@ import { loadConvlensModel } from './deserialize.ts';
 import { SeededDropout } from './layers/seeded-dropout.ts';
 import { messages } from './messages.ts';
 import { readPretrained, type PretrainedFs } from './pretrained-files.ts';
-import { allLayers } from './random-step.ts';
+import { allLayers, freeLayer } from './layer-walk.ts';
 import { selectLayers } from './selectors.ts';
 
 type Sym = tf.SymbolicTensor;
@@ -41,17 +41,14 @@ export interface PretrainedBase {
   dispose(): void;
 }
 
+/** What loading a base needs besides its ModelSpec. */
 export interface LoadBaseOptions {
   /** Dataset image shape [height, width, channels]. */
   inputShape: [number, number, number];
   /** The experiment's dropout seed: the base's dropout layers are seeded from it and their names. */
   dropoutSeed: number;
+  /** Disk access (node:fs when absent). */
   fs?: PretrainedFs;
-}
-
-/** Free a layer's weights whatever its reference count (tfjs counts one per use). */
-export function freeLayer(layer: tf.layers.Layer): void {
-  (layer as unknown as { disposeWeights(): number }).disposeWeights();
 }
 
 /** Every layer the tensor `output` is computed from (its source layers, transitively). */

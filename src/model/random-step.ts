@@ -4,13 +4,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { SeededDropout } from './layers/seeded-dropout.ts';
-
-/** Every layer of `model`, descending into nested models. */
-export function allLayers(model: tf.LayersModel | tf.layers.Layer): tf.layers.Layer[] {
-  const nested = (model as { layers?: tf.layers.Layer[] }).layers;
-  if (!Array.isArray(nested)) return [model as tf.layers.Layer];
-  return nested.flatMap((layer) => [layer, ...(Array.isArray((layer as { layers?: unknown }).layers) ? allLayers(layer) : [])]);
-}
+import { allLayers } from './layer-walk.ts';
 
 /**
  * Make every seeded layer of `model` draw the masks of training step `step` (a whole number,

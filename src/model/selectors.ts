@@ -17,6 +17,7 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
+/** How a selector is read, and where it was written. */
 export interface SelectOptions {
   /** Which end of the base a count takes layers from. */
   countFrom: 'first' | 'last';

@@ -6,6 +6,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { SeededDropout } from './layers/seeded-dropout.ts';
 
+/** One row of the layer table. */
 export interface LayerRow {
   name: string;
   type: string;
@@ -17,6 +18,7 @@ export interface LayerRow {
   trainable: boolean;
 }
 
+/** The layer table and the parameter totals. */
 export interface ModelSummary {
   layers: LayerRow[];
   params: { total: number; trainable: number; nonTrainable: number };

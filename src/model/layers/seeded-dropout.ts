@@ -24,6 +24,7 @@ const DropoutBase = tf.layers.dropout({ rate: 0.5 }).constructor as new (args: D
 /** The noise shape of spatial dropout on NHWC feature maps: one draw per (image, channel). */
 export const SPATIAL_NOISE_SHAPE = [null, 1, 1, null];
 
+/** tfjs's Dropout arguments, plus the stream seed and the spatial switch. */
 export interface SeededDropoutArgs extends DropoutArgs {
   /** The layer's stream seed (derived from the experiment's dropout seed and the layer name). */
   streamSeed?: number;
