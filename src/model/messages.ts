@@ -46,6 +46,10 @@ export const messages = {
     `${where} joins inputs along axis ${axis}, but they differ in another dimension (${shapes.join(' and ')}). ` +
     `Give the branches the same strides and pooling, so only the joined axis differs.`,
 
+  concatAxis: (where: string, axis: number, shape: string) =>
+    `${where} joins along axis ${axis}, which its inputs (${shape}) do not have as an image axis. ` +
+    `Use axis: -1 to join channels (the usual choice), or 1 and 2 for height and width; axis 0 is the batch.`,
+
   spatialRank: (where: string, input: string) =>
     `${where} is a spatialDropout, which drops whole feature maps of an image-shaped input [batch, height, width, channels], but its input is ${input}. ` +
     `Use dropout here, or move the spatialDropout before the flatten or global pooling layer.`,

@@ -133,6 +133,8 @@ function checkMerge(spec: Spec<'add'> | Spec<'concatenate'>, xs: Sym[], where: s
   }
   const rank = xs[0]!.shape.length;
   const axis = spec.axis < 0 ? rank + spec.axis : spec.axis;
+  // Axis 0 is the batch: joining there would mix images, which no classifier wants.
+  if (axis < 1 || axis >= rank) throw new UserError(messages.concatAxis(where, spec.axis, shapes[0]!));
   const comparable = (x: Sym) => JSON.stringify(x.shape.filter((_, i) => i !== axis));
   if (xs.some((x) => x.shape.length !== rank || comparable(x) !== comparable(xs[0]!))) throw new UserError(messages.concatShapes(where, shapes, spec.axis));
 }

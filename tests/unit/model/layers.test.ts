@@ -192,6 +192,11 @@ describe('shapes and values', () => {
     expect(() => applyLayer(ctx, concatenate(['a', 'b'], { axis: 1 }), [input, other], 'model.layers[4] (concatenate)')).toThrow(
       'model.layers[4] (concatenate) joins inputs along axis 1, but they differ in another dimension ([batch, 2, 3, 1] and [batch, 2, 3, 2]).',
     );
+    for (const axis of [0, 4, -5]) {
+      expect(() => applyLayer(ctx, concatenate(['a', 'b'], { axis }), [input, other], 'model.layers[4] (concatenate)')).toThrow(
+        `model.layers[4] (concatenate) joins along axis ${axis}, which its inputs ([batch, 2, 3, 1]) do not have as an image axis.`,
+      );
+    }
     ctx.created.forEach((l: tf.layers.Layer) => l.dispose());
   });
 });
