@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LayerSelector, LayerSpec, ModelSpec } from '../../../src/config/spec.ts';
 import { buildModel, type BuildOptions } from '../../../src/model/build.ts';
 import { unfreezeBase } from '../../../src/model/pretrained.ts';
@@ -13,7 +13,7 @@ import { summarizeModel } from '../../../src/model/summary.ts';
 import { loadModel } from '../../../src/engine/model-io.ts';
 import { deriveSeed } from '../../../src/lib/rng.ts';
 import { UserError } from '../../../src/lib/errors.ts';
-import { BASE_SHAPE, makeBase, saveTo, tempDir, trainOneStep } from './saved-base.ts';
+import { BASE_SHAPE, makeBase, removeTempDirs, saveTo, tempDir, trainOneStep } from './saved-base.ts';
 import { dense, gap, softmax } from './specs.ts';
 
 let base: Awaited<ReturnType<typeof makeBase>>;
@@ -21,6 +21,7 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
   base = await makeBase();
 });
+afterAll(removeTempDirs);
 
 const opts: BuildOptions = { inputShape: BASE_SHAPE, numClasses: 3, seeds: { init: 1, dropout: 2 } };
 const BASE_LAYERS = ['c1', 'batch_norm_1', 'activation_1', 'max_pool_1', 'c2', 'bn2', 'dropout_1', 'global_avg_pool_1'];

@@ -3,7 +3,7 @@
  * statistics differ from any initializer), saved as model.json + weights into a temp dir.
  */
 import * as tf from '@tensorflow/tfjs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildLayersModel } from '../../../src/model/build.ts';
@@ -39,8 +39,19 @@ export async function saveTo(dir: string, model: tf.LayersModel): Promise<string
   return join(dir, 'model.json');
 }
 
-/** A fresh temp dir. */
-export const tempDir = () => mkdtemp(join(tmpdir(), 'convlens-model-'));
+const dirs: string[] = [];
+
+/** A fresh temp dir, removed by `removeTempDirs`. */
+export async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'convlens-model-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/** Remove every temp dir made so far (call in afterAll). */
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+}
 
 /** Build, train one step and save the standard base; returns its model.json path and its weights by name. */
 export async function makeBase(): Promise<{ path: string; weights: Map<string, Float32Array> }> {
