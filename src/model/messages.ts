@@ -99,6 +99,9 @@ export const messages = {
     `The pretrained base ${path} expects images of ${imageText(base)} (height×width×channels), but the dataset's images are ${imageText(data)}. ` +
     `Use a base trained on ${imageText(data)} images, or a dataset of the base's image size.`,
 
+  notImageInput: (path: string, shape: readonly (number | null)[]) =>
+    `The pretrained base ${path} takes inputs of shape ${shapeText(shape)}, not images [batch, height, width, channels]. Use a base whose input is an image.`,
+
   unknownOutput: (path: string, output: string, suggestion: string | undefined, names: readonly string[]) =>
     `The pretrained base ${path} has no layer named ${quote(output)} for model.pretrained.output` +
     (suggestion ? `; did you mean ${quote(suggestion)}?` : `. Its layers are ${someNames(names)}.`),

@@ -69,8 +69,9 @@ function ancestors(output: Sym): Set<tf.layers.Layer> {
 function checkInput(path: string, model: tf.LayersModel, data: [number, number, number]): void {
   if (model.inputs.length !== 1) throw new UserError(messages.singleInput(path, model.inputs.length));
   const shape = model.inputs[0]!.shape;
-  const fits = shape.length === 4 && shape.slice(1).every((d, i) => d === null || d === data[i]);
-  if (!fits) throw new UserError(messages.inputShape(path, shape.slice(1), data));
+  if (shape.length !== 4) throw new UserError(messages.notImageInput(path, shape));
+  // A dimension the base leaves open (null) fits any size.
+  if (!shape.slice(1).every((d, i) => d === null || d === data[i])) throw new UserError(messages.inputShape(path, shape.slice(1), data));
 }
 
 function outputLayer(path: string, model: tf.LayersModel, output: string | undefined): tf.layers.Layer {

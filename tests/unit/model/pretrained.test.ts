@@ -270,6 +270,23 @@ describe('pretrained errors', () => {
     );
   });
 
+  it('a base whose input is not an image', async () => {
+    const flat = tf.sequential({ layers: [tf.layers.dense({ inputShape: [64], units: 3, name: 'd' })] });
+    const path = await saveTo(await tempDir(), flat);
+    flat.dispose();
+    await fails(spec({ path, output: undefined }), `The pretrained base ${path} takes inputs of shape [batch, 64], not images [batch, height, width, channels].`);
+  });
+
+  it('a base with open spatial dimensions fits any image size', async () => {
+    const open = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [null, null, 1] as unknown as number[], filters: 2, kernelSize: 3, name: 'oc' }), tf.layers.globalAveragePooling2d({ name: 'og' })] });
+    const path = await saveTo(await tempDir(), open);
+    open.dispose();
+    const { model } = await buildModel(spec({ path, output: undefined }), opts);
+    expect(model.outputs[0]!.shape).toEqual([null, 3]);
+    model.dispose();
+    await fails(spec({ path, output: undefined }), 'expects images of any×any×1 (height×width×channels), but the dataset\'s images are 8×8×3.', { ...opts, inputShape: [8, 8, 3] });
+  });
+
   it('a freeze selector that matches nothing, or counts past the base', async () => {
     await fails(spec({ freeze: { type: 'patterns', patterns: ['conv*'] } }), 'model.pretrained.freeze: the pattern "conv*" matches no layer of the pretrained base. Its layers are "c1", "batch_norm_1"');
     await fails(spec({ freeze: { type: 'count', count: 9 } }), 'model.pretrained.freeze: 9 layers asked for, but the pretrained base has 8 (its input layer not counted). Use a number from 0 to 8, or all.');
