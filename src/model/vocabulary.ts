@@ -91,7 +91,7 @@ function convolution(ctx: VocabularyContext, name: string, spec: ConvSpec, x: Sy
       depthMultiplier: spec.depthMultiplier,
       depthwiseInitializer: init(`${name}/depthwise`),
       pointwiseInitializer: init(`${name}/pointwise`),
-      ...(reg && { depthwiseRegularizer: reg, pointwiseRegularizer: regularizer(spec.kernelRegularizer)! }),
+      ...(reg && { depthwiseRegularizer: reg, pointwiseRegularizer: reg }),
     });
   }
   const y = apply(ctx, layer, x);
