@@ -88,7 +88,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       const data = randomImages(m.shape, 1);
       const none = { pixels: new Uint8Array(0), labels: new Uint8Array(0), count: 0 };
       const settings = { shape: m.shape, numClasses: 10, labelSmoothing: 0 };
-      const recipe = { layers: m.layers, inputShape: m.shape, numClasses: 10, seeds: { init: 1, dropout: 2 } };
+      const recipe = { model: m.model, inputShape: m.shape, numClasses: 10, seeds: { init: 1, dropout: 2 } };
       options.onProgress?.(`${m.name}: training`);
       let train: number;
       let infer: number;
@@ -99,8 +99,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         infer = await bestRate(options.clock, async () => void (await pool.predict(data, m.shape, 10, INFER_BATCH)));
         await executor.dispose();
       } else {
-        const model = buildModel(m.layers, { inputShape: m.shape, numClasses: 10, seeds: recipe.seeds });
-        const executor = new LocalExecutor(model, settings, data, none, TRAIN_BATCH);
+        const built = await buildModel(m.model, recipe);
+        const { model } = built;
+        const executor = new LocalExecutor(built, settings, data, none, TRAIN_BATCH);
         train = await trainRate(executor, options.clock);
         options.onProgress?.(`${m.name}: inference`);
         infer = await bestRate(options.clock, async () => void predictProbabilities(model, data, m.shape, INFER_BATCH));

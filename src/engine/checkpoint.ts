@@ -19,21 +19,34 @@ export interface SavedTensor {
   values: Float32Array | Int32Array;
 }
 
-/** The arrays of every model weight, in `model.weights` order. */
+/**
+ * The arrays of every model weight, sorted by name. (Not in `model.weights` order: tfjs lists
+ * trainable weights first, so that order changes when fine-tuning unfreezes layers.)
+ */
 export function captureWeights(model: tf.LayersModel): SavedTensor[] {
-  return model.weights.map((w) => {
-    const t = w.read();
-    return { name: w.originalName, shape: [...t.shape], dtype: t.dtype as 'float32', values: (t.dataSync() as Float32Array).slice() };
-  });
+  return model.weights
+    .map((w) => {
+      const t = w.read();
+      return { name: w.originalName, shape: [...t.shape], dtype: t.dtype as 'float32', values: (t.dataSync() as Float32Array).slice() };
+    })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** Put saved weights back (same model structure; names are checked so a mismatch fails loudly). */
+/** Put saved weights back by name (same model structure; a mismatch fails loudly). */
 export function restoreWeights(model: tf.LayersModel, saved: SavedTensor[]): void {
+  const byName = new Map(saved.map((s) => [s.name, s]));
   const weights = model.weights;
-  if (weights.length !== saved.length || weights.some((w, i) => w.originalName !== saved[i]!.name)) {
-    throw new Error(`checkpoint weights (${saved.length}) do not match the model's (${weights.length}): the model definition changed under the same cache key.`);
+  const missing = weights.filter((w) => !byName.has(w.originalName)).map((w) => w.originalName);
+  if (weights.length !== saved.length || missing.length > 0) {
+    throw new Error(
+      `checkpoint weights (${saved.length}) do not match the model's (${weights.length}): the model definition changed under the same cache key. ` +
+        `Not in the checkpoint: ${missing.join(', ') || 'none'}.`,
+    );
   }
-  const tensors = saved.map((s) => tf.tensor(s.values, s.shape, s.dtype));
+  const tensors = weights.map((w) => {
+    const s = byName.get(w.originalName)!;
+    return tf.tensor(s.values, s.shape, s.dtype);
+  });
   model.setWeights(tensors);
   tf.dispose(tensors);
 }

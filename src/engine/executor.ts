@@ -4,13 +4,16 @@
  * the optimizer and the data, in this process (LocalExecutor) or spread over worker replicas.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { OptimizerSpec } from '../config/spec.ts';
+import type { LayerSelector, OptimizerSpec } from '../config/spec.ts';
 import type { SavedTensor } from './checkpoint.ts';
 import type { StepResult } from './step.ts';
 
 export interface Executor {
-  /** A fresh optimizer for a training phase; re-reads which layers are trainable. */
-  startPhase(optimizer: OptimizerSpec, learningRate: number): Promise<void>;
+  /**
+   * A fresh optimizer for a training phase, after unfreezing the pretrained base layers `unfreeze`
+   * picks (the fine-tuning phase); re-reads which layers are trainable.
+   */
+  startPhase(optimizer: OptimizerSpec, learningRate: number, unfreeze?: LayerSelector): Promise<void>;
   setLearningRate(learningRate: number): Promise<void>;
   /** Train on the images `order[start..end)` of the training split; `step` numbers the batch across the run (dropout masks). */
   step(order: Int32Array, start: number, end: number, step: number): Promise<StepResult>;

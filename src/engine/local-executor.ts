@@ -3,8 +3,9 @@
  * uint8 splits into a reused float buffer.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { OptimizerSpec } from '../config/spec.ts';
+import type { LayerSelector, OptimizerSpec } from '../config/spec.ts';
 import { gatherBatch, gatherLabels } from '../data/preprocess.ts';
+import { unfreezeBase } from '../model/pretrained.ts';
 import { setRandomStep } from '../model/random-step.ts';
 import { captureOptimizer, captureWeights, restoreOptimizer, restoreWeights, type SavedTensor } from './checkpoint.ts';
 import type { Executor, HasModel } from './executor.ts';
@@ -22,6 +23,7 @@ export interface LabeledSplit {
 
 export class LocalExecutor implements Executor, HasModel {
   readonly model: tf.LayersModel;
+  private readonly baseLayers: readonly string[];
   private readonly settings: StepSettings;
   private readonly train: LabeledSplit;
   private readonly validation: LabeledSplit;
@@ -30,8 +32,11 @@ export class LocalExecutor implements Executor, HasModel {
   private readonly labels: Int32Array;
   private optimizer: PhaseOptimizer | undefined;
 
-  constructor(model: tf.LayersModel, settings: StepSettings, train: LabeledSplit, validation: LabeledSplit, batchSize: number) {
+  /** `baseLayers`: a pretrained base's layer names in order (for unfreezing), else empty. */
+  constructor(built: { model: tf.LayersModel; baseLayers: readonly string[] }, settings: StepSettings, train: LabeledSplit, validation: LabeledSplit, batchSize: number) {
+    const { model } = built;
     this.model = model;
+    this.baseLayers = built.baseLayers;
     this.settings = settings;
     this.train = train;
     this.validation = validation;
@@ -41,7 +46,8 @@ export class LocalExecutor implements Executor, HasModel {
     this.labels = new Int32Array(batchSize);
   }
 
-  async startPhase(spec: OptimizerSpec, learningRate: number): Promise<void> {
+  async startPhase(spec: OptimizerSpec, learningRate: number, unfreeze?: LayerSelector): Promise<void> {
+    if (unfreeze) unfreezeBase(this.model, this.baseLayers, unfreeze);
     this.optimizer?.dispose();
     this.optimizer = makeOptimizer(spec, learningRate);
     this.stepper.refreshTrainables();

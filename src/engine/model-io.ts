@@ -3,6 +3,7 @@
  * same files the report publishes, so a reader can load them with `tf.loadLayersModel`.
  */
 import * as tf from '@tensorflow/tfjs';
+import { loadConvlensModel } from '../model/deserialize.ts';
 
 export interface SavedModel {
   /** model.json text; its weights manifest points at `weights.bin`. */
@@ -32,11 +33,12 @@ export async function saveModel(model: tf.LayersModel): Promise<SavedModel> {
   return saved!;
 }
 
-/** Load a model saved by `saveModel`. */
+/**
+ * Load a model saved by `saveModel`, with convlens's layer classes (dilated depthwise convs and
+ * ELU with alpha ≠ 1 load wrongly or not at all with stock tfjs's classes; see model/README.md).
+ */
 export async function loadModel(saved: SavedModel): Promise<tf.LayersModel> {
   const json = JSON.parse(saved.modelJson) as { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
   const weightData = saved.weights.buffer.slice(saved.weights.byteOffset, saved.weights.byteOffset + saved.weights.byteLength) as ArrayBuffer;
-  return tf.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0]!.weights, weightData }),
-  );
+  return loadConvlensModel({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0]!.weights, weightData });
 }

@@ -95,8 +95,6 @@ export interface TrainInput {
   validation: { count: number; labels: Uint8Array };
   clock: Clock;
   onProgress?: (p: TrainProgress) => void;
-  /** Called once before the fine-tuning phase starts: unfreeze the chosen base layers. */
-  unfreeze?: () => void;
   /** Continue from this checkpoint instead of from the initial weights. */
   resume?: Checkpoint;
   /** Called after every epoch with a checkpoint of the run so far. */
@@ -165,8 +163,7 @@ export async function trainModel(input: TrainInput): Promise<TrainResult> {
     const continuing = input.resume !== undefined && pi === first;
     // A checkpoint written at the end of a phase resumes with the next phase.
     if (continuing && (state.phaseDone || state.phaseEpoch >= phase.epochs)) continue;
-    if (phase.name === 'fineTune') input.unfreeze?.();
-    await executor.startPhase(spec.optimizer, phase.learningRate);
+    await executor.startPhase(spec.optimizer, phase.learningRate, phase.name === 'fineTune' ? spec.fineTune?.unfreeze : undefined);
     if (continuing) {
       await executor.restoreOptimizer(input.resume!.optimizer);
     } else {

@@ -1,136 +1,125 @@
 /**
- * The layer vocabulary: LayerSpec[] (config/spec.ts) → tf.LayersModel.
+ * ModelSpec (config/spec.ts) → tf.LayersModel.
  *
- * Every layer gets a stable, readable name (`conv2d_1`, `residual_3_conv_a`, …) so figures,
- * summaries and cache keys never depend on tfjs's global name counters, and every initializer
- * is seeded from the experiment's `init` seed and the layer name (Keras defaults:
- * glorot-uniform kernels, zero biases).
+ *   1 layers     `layers` as written; a preset expanded (presets.ts); a pretrained base loaded
+ *                and cut (pretrained.ts), its layers followed by `layers` as the head
+ *   2 graph      the layer list applied from `input` (or `base`) as a DAG (graph.ts), each
+ *                LayerSpec through the vocabulary (vocabulary.ts)
+ *   3 model      tf.model, then the head check: [batch, numClasses] through a softmax
+ *   4 freeze     the pretrained base's selected layers
+ *
+ * Every layer gets a stable, readable name (`conv2d_1`, `residual_3_conv_a`, …; a user `name:`
+ * wins) so figures, summaries and cache keys never depend on tfjs's global name counters, and
+ * every initializer is seeded from the experiment's `init` seed and the layer name.
+ * If anything fails, every weight created so far is freed.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Activation, LayerSpec, Pair } from '../config/spec.ts';
-import { deriveSeed } from '../lib/rng.ts';
-import { SeededDropout } from './layers/seeded-dropout.ts';
+import type { LayerSpec, ModelSpec } from '../config/spec.ts';
 import { UserError } from '../lib/errors.ts';
+import { buildGraph, locateInModelLayers, type GraphStart, type Locate } from './graph.ts';
+import { activationOf } from './layer-options.ts';
+import { messages } from './messages.ts';
+import { LayerNames } from './names.ts';
+import { freeLayer } from './layer-walk.ts';
+import { loadPretrainedBase, selectFrozen, setLayersTrainable, type PretrainedBase } from './pretrained.ts';
+import type { PretrainedFs } from './pretrained-files.ts';
+import { presetLayers } from './presets.ts';
+import type { VocabularyContext } from './vocabulary.ts';
 
+/** What a model is built for: the dataset's images and classes, and the experiment's seeds. */
 export interface BuildOptions {
   /** Input image shape [height, width, channels]. */
   inputShape: [number, number, number];
+  /** Classes of the dataset: the model must end in this many softmax units. */
   numClasses: number;
+  /** `init` seeds every initializer (with the layer name), `dropout` every dropout mask. */
   seeds: { init: number; dropout: number };
+  /** Disk access for a pretrained base (node:fs when absent). */
+  fs?: PretrainedFs;
 }
 
-type SymbolicTensor = tf.SymbolicTensor;
-
-class Builder {
-  private readonly counts = new Map<string, number>();
-  private readonly opts: BuildOptions;
-  constructor(opts: BuildOptions) {
-    this.opts = opts;
-  }
-
-  /** Next stable name for a layer of this kind: conv2d_1, conv2d_2, … */
-  name(kind: string): string {
-    const n = (this.counts.get(kind) ?? 0) + 1;
-    this.counts.set(kind, n);
-    return `${kind}_${n}`;
-  }
-
-  kernelInit(name: string): ReturnType<typeof tf.initializers.glorotUniform> {
-    return tf.initializers.glorotUniform({ seed: deriveSeed(this.opts.seeds.init, name) });
-  }
-
-  conv(x: SymbolicTensor, name: string, filters: number, kernel: Pair, strides: Pair, padding: 'same' | 'valid', activation: Activation, useBias = true): SymbolicTensor {
-    return tf.layers
-      .conv2d({ name, filters, kernelSize: kernel, strides, padding, activation, useBias, kernelInitializer: this.kernelInit(name) })
-      .apply(x) as SymbolicTensor;
-  }
-
-  batchNorm(x: SymbolicTensor, name: string, momentum = 0.99, epsilon = 0.001): SymbolicTensor {
-    return tf.layers.batchNormalization({ name, momentum, epsilon }).apply(x) as SymbolicTensor;
-  }
-
-  activation(x: SymbolicTensor, name: string, activation: Activation): SymbolicTensor {
-    return tf.layers.activation({ name, activation }).apply(x) as SymbolicTensor;
-  }
-
-  /** conv+BN+relu → conv+BN, plus identity or 1×1 conv+BN projection shortcut, add, relu. */
-  residual(x: SymbolicTensor, spec: Extract<LayerSpec, { type: 'residual' }>): SymbolicTensor {
-    const base = this.name('residual');
-    const inChannels = x.shape[x.shape.length - 1];
-    let y = this.conv(x, `${base}_conv_a`, spec.filters, spec.kernel, spec.strides, 'same', 'linear');
-    y = this.batchNorm(y, `${base}_bn_a`);
-    y = this.activation(y, `${base}_relu_a`, 'relu');
-    y = this.conv(y, `${base}_conv_b`, spec.filters, spec.kernel, [1, 1], 'same', 'linear');
-    y = this.batchNorm(y, `${base}_bn_b`);
-    let shortcut = x;
-    if (inChannels !== spec.filters || spec.strides[0] !== 1 || spec.strides[1] !== 1) {
-      shortcut = this.conv(x, `${base}_shortcut_conv`, spec.filters, [1, 1], spec.strides, 'same', 'linear');
-      shortcut = this.batchNorm(shortcut, `${base}_shortcut_bn`);
-    }
-    const sum = tf.layers.add({ name: `${base}_add` }).apply([y, shortcut]) as SymbolicTensor;
-    return this.activation(sum, `${base}_out`, 'relu');
-  }
-
-  layer(x: SymbolicTensor, spec: LayerSpec): SymbolicTensor {
-    switch (spec.type) {
-      case 'conv2d':
-        return this.conv(x, this.name('conv2d'), spec.filters, spec.kernel, spec.strides, spec.padding, spec.activation, spec.useBias);
-      case 'batchNorm':
-        return this.batchNorm(x, this.name('batch_norm'), spec.momentum, spec.epsilon);
-      case 'maxPool':
-        return tf.layers.maxPooling2d({ name: this.name('max_pool'), poolSize: spec.size, strides: spec.strides, padding: spec.padding }).apply(x) as SymbolicTensor;
-      case 'avgPool':
-        return tf.layers.averagePooling2d({ name: this.name('avg_pool'), poolSize: spec.size, strides: spec.strides, padding: spec.padding }).apply(x) as SymbolicTensor;
-      case 'dropout': {
-        const name = this.name('dropout');
-        return new SeededDropout({ name, rate: spec.rate, streamSeed: deriveSeed(this.opts.seeds.dropout, name) }).apply(x) as SymbolicTensor;
-      }
-      case 'flatten':
-        return tf.layers.flatten({ name: this.name('flatten') }).apply(x) as SymbolicTensor;
-      case 'globalAvgPool':
-        return tf.layers.globalAveragePooling2d({ name: this.name('global_avg_pool') }).apply(x) as SymbolicTensor;
-      case 'dense': {
-        const name = this.name('dense');
-        return tf.layers.dense({ name, units: spec.units, activation: spec.activation, kernelInitializer: this.kernelInit(name) }).apply(x) as SymbolicTensor;
-      }
-      case 'activation':
-        return this.activation(x, this.name('activation'), spec.activation);
-      case 'residual':
-        return this.residual(x, spec);
-    }
-  }
-}
-
-/**
- * Build the model. The network must end in `numClasses` units; a final softmax is required
- * because every metric and explanation works on class probabilities.
- */
-export function buildModel(layers: LayerSpec[], opts: BuildOptions): tf.LayersModel {
-  const builder = new Builder(opts);
-  const input = tf.input({ shape: opts.inputShape, name: 'input' });
-  let x: SymbolicTensor = input;
-  for (const spec of layers) x = builder.layer(x, spec);
-  const model = tf.model({ inputs: input, outputs: x, name: 'model' });
-  checkHead(model, opts.numClasses);
-  return model;
+/** A built model and what training needs to know about it. */
+export interface BuiltModel {
+  model: tf.LayersModel;
+  /** The pretrained base's layer names in order (its input layer excluded); empty without a base. */
+  baseLayers: string[];
+  /** Names of the base layers frozen by `freeze` (to unfreeze when fine-tuning: pretrained.ts `unfreezeBase`). */
+  frozenLayers: string[];
+  /** The layer list built after the input or base: a preset expanded, or a pretrained model's head. */
+  layers: LayerSpec[];
 }
 
 /** The model must output one probability per class: [batch, numClasses] through a softmax. */
 function checkHead(model: tf.LayersModel, numClasses: number): void {
   const shape = model.outputs[0]!.shape;
-  const fix = `End model.layers with "- dense: { units: ${numClasses}, activation: softmax }".`;
-  if (shape.length !== 2) {
-    throw new UserError(
-      `The model's output has shape [${shape.map((d) => d ?? 'batch').join(', ')}], but a classifier must output one value per class. ` +
-        `Add "- flatten: {}" or "- globalAvgPool: {}" before the last dense layer. ${fix}`,
-    );
-  }
-  if (shape[1] !== numClasses) {
-    throw new UserError(`The model ends with ${shape[1]} units, but the dataset has ${numClasses} classes. ${fix}`);
-  }
+  if (shape.length !== 2) throw new UserError(messages.headNotFlat(shape, numClasses));
+  if (shape[1] !== numClasses) throw new UserError(messages.headUnits(shape[1] ?? null, numClasses));
   const last = model.layers[model.layers.length - 1]!;
-  const activation = (last.getConfig() as { activation?: string }).activation;
-  if (activation !== 'softmax') {
-    throw new UserError(`The model's last layer ("${last.name}") uses activation "${activation ?? 'none'}", but convlens needs class probabilities. ${fix}`);
+  const activation = activationOf(last);
+  if (activation !== 'softmax') throw new UserError(messages.headActivation(last.name, activation, numClasses));
+}
+
+const userNames = (layers: readonly LayerSpec[]) => layers.flatMap((l) => (l.name !== undefined ? [l.name] : []));
+
+/**
+ * Apply `layers` from `start` and make the model; on failure free what was created.
+ * `existing`: layer names already in the graph (a pretrained base); `avoid`: names generated
+ * names must not take (besides the user's).
+ */
+function assemble(layers: readonly LayerSpec[], start: GraphStart, input: tf.SymbolicTensor, opts: BuildOptions, locate: Locate, existing: string[] = [], avoid: string[] = []): tf.LayersModel {
+  const ctx: VocabularyContext = { names: new LayerNames([...userNames(layers), ...avoid], existing), seeds: opts.seeds, created: [] };
+  try {
+    const output = buildGraph(layers, start, ctx, locate);
+    const model = tf.model({ inputs: input, outputs: output, name: 'model' });
+    checkHead(model, opts.numClasses);
+    return model;
+  } catch (error) {
+    ctx.created.forEach(freeLayer);
+    throw error;
+  }
+}
+
+/**
+ * Build a model from a plain layer list (no pretrained base), synchronously. The network must
+ * end in `numClasses` units through a softmax: every metric and explanation works on class
+ * probabilities. `locate` phrases where a layer is in messages (default `model.layers[i]`).
+ */
+export function buildLayersModel(layers: readonly LayerSpec[], opts: BuildOptions, locate: Locate = locateInModelLayers): tf.LayersModel {
+  const input = tf.input({ shape: opts.inputShape, name: 'input' });
+  return assemble(layers, { nodes: { input }, first: input }, input, opts, locate);
+}
+
+async function buildPretrained(spec: Extract<ModelSpec, { kind: 'pretrained' }>, opts: BuildOptions): Promise<BuiltModel> {
+  const base: PretrainedBase = await loadPretrainedBase(spec, { inputShape: opts.inputShape, dropoutSeed: opts.seeds.dropout, ...(opts.fs && { fs: opts.fs }) });
+  const baseLayers = base.layers.map((l) => l.name);
+  try {
+    // Selected before the head is built, so a bad selector leaves nothing half-made.
+    const frozenLayers = selectFrozen(baseLayers, spec.freeze);
+    const start: GraphStart = { nodes: { input: base.input, base: base.output }, first: base.output };
+    const existing = [base.input.sourceLayer.name, ...baseLayers];
+    const model = assemble(spec.layers, start, base.input, opts, locateInModelLayers, existing, base.cutAway);
+    setLayersTrainable(model, frozenLayers, false);
+    return { model, baseLayers, frozenLayers, layers: spec.layers };
+  } catch (error) {
+    base.dispose();
+    throw error;
+  }
+}
+
+/**
+ * Build the model `spec` describes for images of `opts.inputShape` and `opts.numClasses`
+ * classes. Async because a pretrained base is read from disk.
+ */
+export async function buildModel(spec: ModelSpec, opts: BuildOptions): Promise<BuiltModel> {
+  switch (spec.kind) {
+    case 'layers':
+      return { model: buildLayersModel(spec.layers, opts), baseLayers: [], frozenLayers: [], layers: spec.layers };
+    case 'preset': {
+      const layers = presetLayers(spec.preset, spec.width, opts.numClasses);
+      const locate: Locate = (i, l) => `layer ${i + 1} (${l.type}) of the ${spec.preset} preset`;
+      return { model: buildLayersModel(layers, opts, locate), baseLayers: [], frozenLayers: [], layers };
+    }
+    case 'pretrained':
+      return buildPretrained(spec, opts);
   }
 }

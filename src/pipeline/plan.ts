@@ -1,7 +1,8 @@
 /**
  * Cache keys: content hashes of everything that can change an artifact, never timestamps.
  *
- *   train key    = training-relevant config + dataset digest + engine code + backend family
+ *   train key    = training-relevant config + dataset digest (+ pretrained base digest) + engine code
+ *                  + backend family + effective replica count
  *   analysis key = train key + analysis code
  *   figures key  = analysis key + render code + figure-relevant config (class names, title)
  *
@@ -54,9 +55,10 @@ export function effectiveReplicas(spec: ExperimentSpec, backend: string): number
  * The training cache key. `tfjsVersion` matters because kernels can change numerics; the
  * replica count because each replica normalizes batch norm over its share of the batch.
  */
-export function trainKey(spec: ExperimentSpec, datasetDigest: string, backend: string, tfjsVersion: string): string {
+export function trainKey(spec: ExperimentSpec, datasetDigest: string, backend: string, tfjsVersion: string, baseDigest?: string): string {
   const config = { ...(trainingConfig(spec) as object), train: { ...spec.train, replicas: effectiveReplicas(spec, backend) } };
-  return sha256(JSON.stringify({ config, data: datasetDigest, code: codeVersion(['engine', 'model', 'data', 'lib']), backend, tfjsVersion }));
+  // A pretrained base's path says nothing about its weights: its content digest does.
+  return sha256(JSON.stringify({ config, data: datasetDigest, ...(baseDigest && { base: baseDigest }), code: codeVersion(['engine', 'model', 'data', 'lib']), backend, tfjsVersion }));
 }
 
 /** The analysis cache key (predictions and metrics on the test set). */

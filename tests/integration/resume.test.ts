@@ -39,13 +39,13 @@ afterAll(async () => {
 });
 
 async function train(resume?: Checkpoint, checkpoints?: Checkpoint[], pool?: ReplicaPool) {
-  if (spec.model.kind !== 'layers') throw new Error('fixture uses layers');
-  const model = buildModel(spec.model.layers, { inputShape: dataset.shape, numClasses: 10, seeds: spec.seeds });
+  const options = { inputShape: dataset.shape, numClasses: 10, seeds: spec.seeds };
+  const built = await buildModel(spec.model, options);
+  const { model } = built;
   const settings = { shape: dataset.shape, numClasses: 10, labelSmoothing: 0 };
-  const recipe = { layers: spec.model.layers, inputShape: dataset.shape, numClasses: 10, seeds: spec.seeds };
   const executor: Executor = pool
-    ? await pool.trainer(recipe, settings, dataset.train, dataset.validation, spec.train.batchSize)
-    : new LocalExecutor(model, settings, dataset.train, dataset.validation, spec.train.batchSize);
+    ? await pool.trainer({ model: spec.model, ...options }, settings, dataset.train, dataset.validation, spec.train.batchSize)
+    : new LocalExecutor(built, settings, dataset.train, dataset.validation, spec.train.batchSize);
   try {
     const result = await trainModel({
       executor,

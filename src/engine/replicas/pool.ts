@@ -11,7 +11,7 @@
  * failure terminates the whole pool; the next experiment starts a fresh one.
  */
 import { Worker } from 'node:worker_threads';
-import type { OptimizerSpec } from '../../config/spec.ts';
+import type { LayerSelector, OptimizerSpec } from '../../config/spec.ts';
 import { UserError } from '../../lib/errors.ts';
 import type { BackendName } from '../backend.ts';
 import type { SavedTensor } from '../checkpoint.ts';
@@ -125,7 +125,7 @@ export class ReplicaPool {
 
   private async workersWeightCount(recipe: ModelRecipe): Promise<number> {
     const { buildModel } = await import('../../model/build.ts');
-    const model = buildModel(recipe.layers, { inputShape: recipe.inputShape, numClasses: recipe.numClasses, seeds: recipe.seeds });
+    const { model } = await buildModel(recipe.model, { inputShape: recipe.inputShape, numClasses: recipe.numClasses, seeds: recipe.seeds });
     const count = model.countParams();
     model.dispose();
     return count;
@@ -169,8 +169,8 @@ export class ReplicaExecutor implements Executor {
     this.validationProbs = new Float32Array(data.validationProbs, 0, data.validationCount * numClasses);
   }
 
-  async startPhase(optimizer: OptimizerSpec, learningRate: number): Promise<void> {
-    await this.pool.all(() => ({ cmd: 'startPhase', optimizer, learningRate }));
+  async startPhase(optimizer: OptimizerSpec, learningRate: number, unfreeze?: LayerSelector): Promise<void> {
+    await this.pool.all(() => ({ cmd: 'startPhase', optimizer, learningRate, ...(unfreeze && { unfreeze }) }));
   }
 
   async setLearningRate(learningRate: number): Promise<void> {

@@ -2,7 +2,7 @@
  * Messages between the main thread (pool.ts) and replica workers (worker.ts). Every request
  * carries an id; the worker answers each with a Reply of the same id, in order.
  */
-import type { LayerSpec, OptimizerSpec, Seeds } from '../../config/spec.ts';
+import type { LayerSelector, ModelSpec, OptimizerSpec, Seeds } from '../../config/spec.ts';
 import type { BackendName } from '../backend.ts';
 import type { SavedTensor } from '../checkpoint.ts';
 import type { StepSettings } from '../step.ts';
@@ -10,7 +10,7 @@ import type { ExchangeBuffers } from './exchange.ts';
 
 /** What a replica needs to build the same model as every other replica. */
 export interface ModelRecipe {
-  layers: LayerSpec[];
+  model: ModelSpec;
   inputShape: [number, number, number];
   numClasses: number;
   seeds: Pick<Seeds, 'init' | 'dropout'>;
@@ -32,7 +32,7 @@ export interface SharedSplits {
 export type Request =
   | { cmd: 'init'; backend: BackendName; replica: number; replicas: number }
   | { cmd: 'setup'; recipe: ModelRecipe; settings: StepSettings; data: SharedSplits; batchSize: number; exchange: ExchangeBuffers }
-  | { cmd: 'startPhase'; optimizer: OptimizerSpec; learningRate: number }
+  | { cmd: 'startPhase'; optimizer: OptimizerSpec; learningRate: number; unfreeze?: LayerSelector }
   | { cmd: 'setLearningRate'; learningRate: number }
   | { cmd: 'step'; start: number; end: number; step: number }
   | { cmd: 'predictValidation' }

@@ -11,9 +11,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { gatherBatch, gatherLabels } from '../../data/preprocess.ts';
-import { buildModel } from '../../model/build.ts';
+import { buildModel, type BuiltModel } from '../../model/build.ts';
+import { unfreezeBase } from '../../model/pretrained.ts';
 import { setRandomStep } from '../../model/random-step.ts';
-import type { OptimizerSpec } from '../../config/spec.ts';
+import type { LayerSelector, OptimizerSpec } from '../../config/spec.ts';
 import { captureOptimizer, captureWeights, restoreOptimizer, restoreWeights, type SavedTensor } from '../checkpoint.ts';
 import { penalty } from '../loss.ts';
 import { makeOptimizer, type PhaseOptimizer } from '../optimizers.ts';
@@ -30,10 +31,20 @@ export function share(n: number, r: number, replicas: number): [number, number] 
   return [lo, lo + base + (r < extra ? 1 : 0)];
 }
 
+/** What every replica is set up with. */
+export interface ReplicaSetup {
+  recipe: ModelRecipe;
+  settings: StepSettings;
+  data: SharedSplits;
+  batchSize: number;
+  exchange: ExchangeBuffers;
+}
+
 export class Replica {
   private readonly replica: number;
   private readonly replicas: number;
   readonly model: tf.LayersModel;
+  private readonly baseLayers: readonly string[];
   private readonly settings: StepSettings;
   private readonly stepper: LocalStep;
   private readonly exchange: Exchange;
@@ -50,12 +61,20 @@ export class Replica {
   private vector = new Float32Array(0);
   private reduced = new Float32Array(0);
 
-  constructor(replica: number, replicas: number, setup: { recipe: ModelRecipe; settings: StepSettings; data: SharedSplits; batchSize: number; exchange: ExchangeBuffers }) {
+  /** Build this replica's model (every replica builds the same one from the same seeds). */
+  static async create(replica: number, replicas: number, setup: ReplicaSetup): Promise<Replica> {
+    const { recipe } = setup;
+    const built = await buildModel(recipe.model, { inputShape: recipe.inputShape, numClasses: recipe.numClasses, seeds: recipe.seeds });
+    return new Replica(replica, replicas, setup, built);
+  }
+
+  private constructor(replica: number, replicas: number, setup: ReplicaSetup, built: BuiltModel) {
     this.replica = replica;
     this.replicas = replicas;
     const { recipe, settings, data, batchSize } = setup;
     this.settings = settings;
-    this.model = buildModel(recipe.layers, { inputShape: recipe.inputShape, numClasses: recipe.numClasses, seeds: recipe.seeds });
+    this.model = built.model;
+    this.baseLayers = built.baseLayers;
     const perReplica = share(batchSize, 0, replicas)[1];
     this.stepper = new LocalStep(this.model, settings, perReplica);
     this.exchange = new Exchange(setup.exchange, replica);
@@ -69,7 +88,8 @@ export class Replica {
     this.labels = new Int32Array(perReplica);
   }
 
-  startPhase(spec: OptimizerSpec, learningRate: number): void {
+  startPhase(spec: OptimizerSpec, learningRate: number, unfreeze?: LayerSelector): void {
+    if (unfreeze) unfreezeBase(this.model, this.baseLayers, unfreeze);
     this.optimizer?.dispose();
     this.optimizer = makeOptimizer(spec, learningRate);
     this.stepper.refreshTrainables();

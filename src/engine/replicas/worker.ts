@@ -33,7 +33,7 @@ async function handle(request: Envelope): Promise<unknown> {
     }
     case 'setup':
       dropModels();
-      replica = new Replica(index, count, request);
+      replica = await Replica.create(index, count, request);
       return null;
     case 'loadModel': {
       dropModels();
@@ -52,7 +52,7 @@ async function handle(request: Envelope): Promise<unknown> {
       return null;
     }
     case 'startPhase':
-      return replica!.startPhase(request.optimizer, request.learningRate);
+      return replica!.startPhase(request.optimizer, request.learningRate, request.unfreeze);
     case 'setLearningRate':
       return replica!.setLearningRate(request.learningRate);
     case 'step':

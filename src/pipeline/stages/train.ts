@@ -9,7 +9,6 @@ import type { Dataset } from '../../data/index.ts';
 import type { HistoryRow, PhaseRecord } from '../../engine/train.ts';
 import type { SavedModel } from '../../engine/model-io.ts';
 import type { ModelSummary } from '../../model/summary.ts';
-import { UserError } from '../../lib/errors.ts';
 import { clearCheckpoints, loadCheckpoint, saveCheckpoint } from '../checkpoints.ts';
 import { effectiveReplicas, trainKey } from '../plan.ts';
 import type { Executor } from '../../engine/executor.ts';
@@ -44,7 +43,8 @@ export interface TrainArtifact {
 /** Train `spec` on `dataset`, or return the stored run with the same key. */
 export async function trainStage(ctx: PipelineContext, spec: ExperimentSpec, dataset: Dataset): Promise<TrainArtifact> {
   const engine = await ctx.engine();
-  const key = trainKey(spec, dataset.digest, engine.backend, engine.versions['tfjs'] ?? '');
+  const baseDigest = spec.model.kind === 'pretrained' ? await (await import('../../model/pretrained-files.ts')).pretrainedDigest(spec.model.path) : undefined;
+  const key = trainKey(spec, dataset.digest, engine.backend, engine.versions['tfjs'] ?? '', baseDigest);
   if (!ctx.force) {
     const files = await ctx.store.get('runs', key);
     if (files) {
@@ -64,8 +64,9 @@ export async function trainStage(ctx: PipelineContext, spec: ExperimentSpec, dat
   const { saveModel } = await import('../../engine/model-io.ts');
   const { restoreWeights } = await import('../../engine/checkpoint.ts');
 
-  if (spec.model.kind !== 'layers') throw new UserError(`${spec.file}: model.${spec.model.kind} is not supported by this build yet; write model.layers.`);
-  const model = buildModel(spec.model.layers, { inputShape: dataset.shape, numClasses: dataset.classes.length, seeds: spec.seeds });
+  const buildOptions = { inputShape: dataset.shape, numClasses: dataset.classes.length, seeds: spec.seeds };
+  const built = await buildModel(spec.model, buildOptions);
+  const { model } = built;
   const resume = ctx.force ? undefined : await loadCheckpoint(ctx.store, key);
   if (ctx.force) await clearCheckpoints(ctx.store, key);
   if (resume) ctx.log.info(`${spec.id}: resuming from the checkpoint after epoch ${resume.state.epoch}`);
@@ -79,11 +80,10 @@ export async function trainStage(ctx: PipelineContext, spec: ExperimentSpec, dat
   };
   const batchSize = Math.min(spec.train.batchSize, dataset.train.count);
   const replicas = effectiveReplicas(spec, engine.backend);
-  const recipe = { layers: spec.model.layers, inputShape: dataset.shape, numClasses: dataset.classes.length, seeds: spec.seeds };
   const executor: Executor =
     replicas > 1
-      ? await (await ctx.replicas(replicas)).trainer(recipe, settings, dataset.train, dataset.validation, batchSize)
-      : new LocalExecutor(model, settings, dataset.train, dataset.validation, batchSize);
+      ? await (await ctx.replicas(replicas)).trainer({ model: spec.model, ...buildOptions }, settings, dataset.train, dataset.validation, batchSize)
+      : new LocalExecutor(built, settings, dataset.train, dataset.validation, batchSize);
   try {
     const result = await trainModel({
       executor,

@@ -5,17 +5,27 @@
 import { describe, expect, it } from 'vitest';
 import { runBench } from '../../../src/bench/index.ts';
 import { BENCH_MODELS } from '../../../src/bench/models.ts';
+import { presetLayers } from '../../../src/model/presets.ts';
 import { main } from '../../../src/cli/main.ts';
 import { systemClock } from '../../../src/lib/clock.ts';
 
-const tiny = [{ name: 'tiny-8x8x1', shape: [8, 8, 1] as [number, number, number], layers: [{ type: 'flatten' as const }, { type: 'dense' as const, units: 10, activation: 'softmax' as const, useBias: true, kernelInitializer: 'glorotUniform' as const }] }];
+const tiny = [
+  {
+    name: 'tiny-8x8x1',
+    shape: [8, 8, 1] as [number, number, number],
+    model: { kind: 'layers' as const, layers: [{ type: 'flatten' as const }, { type: 'dense' as const, units: 10, activation: 'softmax' as const, useBias: true, kernelInitializer: 'glorotUniform' as const }] },
+  },
+];
 
 describe('convlens bench', () => {
-  it('measures the two models of BENCHMARK.md by default', () => {
-    expect(BENCH_MODELS.map((m) => [m.name, m.shape])).toEqual([
-      ['small-cnn-28x28x1', [28, 28, 1]],
-      ['resnet-w16-32x32x3', [32, 32, 3]],
+  it('measures the two models of BENCHMARK.md by default: simple-cnn, and resnet at width 0.25 (16, 32, 64 channels)', () => {
+    expect(BENCH_MODELS.map((m) => [m.name, m.shape, m.model])).toEqual([
+      ['small-cnn-28x28x1', [28, 28, 1], { kind: 'preset', preset: 'simple-cnn', width: 1 }],
+      ['resnet-w16-32x32x3', [32, 32, 3], { kind: 'preset', preset: 'resnet', width: 0.25 }],
     ]);
+    const resnet = presetLayers('resnet', 0.25, 10);
+    expect(resnet.filter((l) => l.type === 'residual').map((l) => (l as { filters: number }).filters)).toEqual([16, 16, 32, 32, 64, 64]);
+    expect(resnet.filter((l) => l.type === 'dense').map((l) => (l as { units: number }).units)).toEqual([128, 10]);
   });
 
   it.each([1, 2])('reports positive train and inference rates with %i replica(s)', async (replicas) => {
