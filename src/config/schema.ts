@@ -9,7 +9,7 @@
  * `normalize.ts`; a bare `flatten:` (YAML null) is turned into `{}` here so its defaults apply.
  */
 import { z } from 'zod';
-import { ACTIVATIONS, INITIALIZERS, MONITORS, PRESETS, SOURCES } from './spec.ts';
+import { ACTIVATIONS, INITIALIZERS, INTERPOLATIONS, MONITORS, PRESETS, SOURCES } from './spec.ts';
 
 /** Experiment ids appear in URLs and paths. */
 export const ID_PATTERN = /^[a-z0-9][a-z0-9-_]*$/;
@@ -165,8 +165,39 @@ export const optimizerSchema = oneKeyOf('optimizer', OPTIMIZERS);
 export const scheduleSchema = oneKeyOf('schedule', SCHEDULES);
 export const clipSchema = oneKeyOf('clipping', { norm: z.number().gt(0), value: z.number().gt(0) });
 
+const fraction = z.number().min(0).lt(1);
+/** A range written as one number f (→ [1 − f, 1 + f]) or as [lo, hi]. */
+const aroundOne = z.union([fraction, z.tuple([z.number().gt(0), z.number().gt(0)])]);
+
+export const imageSchema = z.strictObject({
+  size: intOrPair.optional(),
+  channels: z.union([z.literal(1), z.literal(3)]).optional(),
+  fit: z.enum(['stretch', 'pad', 'crop']).default('stretch'),
+  interpolation: z.enum(INTERPOLATIONS).default('bilinear'),
+  padValue: int(0, 255).default(0),
+  maxPixels: int(1).default(40_000_000),
+});
+
+export const augmentSchema = z.strictObject({
+  rotation: z.number().min(0).max(180).default(0),
+  widthShift: fraction.default(0),
+  heightShift: fraction.default(0),
+  horizontalFlip: z.boolean().default(false),
+  verticalFlip: z.boolean().default(false),
+  zoom: aroundOne.default(0),
+  shear: z.number().min(0).max(89).default(0),
+  channelShift: z.number().min(0).max(1).default(0),
+  brightness: aroundOne.optional(),
+  fill: z.enum(['nearest', 'constant', 'reflect', 'wrap']).default('nearest'),
+  fillValue: z.number().min(0).max(1).default(0),
+  crop: z.strictObject({ padding: int(1) }).optional(),
+  cutout: z.strictObject({ size: int(1), count: int(1).default(1) }).optional(),
+  mixup: z.strictObject({ alpha: z.number().gt(0) }).optional(),
+});
+
 export const dataSchema = z.strictObject({
   source: z.enum(SOURCES),
+  path: z.string().min(1).optional(),
   limit: z.strictObject({ train: int(1).optional(), test: int(1).optional() }).prefault({}),
   split: z
     .strictObject({
@@ -175,7 +206,10 @@ export const dataSchema = z.strictObject({
       stratify: z.boolean().default(true),
     })
     .prefault({}),
-  normalize: z.enum(['rescale']).default('rescale'),
+  image: imageSchema.prefault({}),
+  normalize: z.enum(['rescale', 'standardize']).default('rescale'),
+  augment: augmentSchema.optional(),
+  onError: z.enum(['fail', 'skip']).default('fail'),
 });
 
 /**

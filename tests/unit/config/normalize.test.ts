@@ -17,7 +17,9 @@ const seedsOf = (seed: number) => ({
   dropout: deriveSeed(seed, 'dropout'),
   split: deriveSeed(seed, 'split'),
   shuffle: deriveSeed(seed, 'shuffle'),
+  augment: deriveSeed(seed, 'augment'),
 });
+const IMAGE_DEFAULTS = { fit: 'stretch', interpolation: 'bilinear', padValue: 0, maxPixels: 40_000_000 } as const;
 
 async function loadOne(name: string): Promise<ExperimentSpec> {
   const file = `${DIR}/${name}`;
@@ -41,7 +43,7 @@ describe('normalize', () => {
       description: '',
       seed: 42,
       seeds: seedsOf(42),
-      data: { source: 'mnist', limit: {}, split: { validation: 0.1, test: 0.2, stratify: true }, normalize: 'rescale' },
+      data: { source: 'mnist', limit: {}, split: { validation: 0.1, test: 0.2, stratify: true }, image: IMAGE_DEFAULTS, normalize: 'rescale', onError: 'fail' },
       model: {
         kind: 'layers',
         layers: [
@@ -71,7 +73,14 @@ describe('normalize', () => {
       description: 'Every key spelled out, nothing left to defaults.',
       seed: 7,
       seeds: seedsOf(7),
-      data: { source: 'fashion-mnist', limit: { train: 2000, test: 500 }, split: { validation: 0.2, test: 0.3, stratify: false }, normalize: 'rescale' },
+      data: {
+        source: 'fashion-mnist',
+        limit: { train: 2000, test: 500 },
+        split: { validation: 0.2, test: 0.3, stratify: false },
+        image: IMAGE_DEFAULTS,
+        normalize: 'rescale',
+        onError: 'fail',
+      },
       model: {
         kind: 'layers',
         layers: [
@@ -102,7 +111,7 @@ describe('normalize', () => {
     const spec = await loadOne('adam-partial.yaml');
     expect(spec.seed).toBe(0);
     expect(spec.seeds).toEqual(seedsOf(0));
-    expect(spec.data).toEqual({ source: 'mnist', limit: { test: 100 }, split: { validation: 0, test: 0.2, stratify: true }, normalize: 'rescale' });
+    expect(spec.data).toEqual({ source: 'mnist', limit: { test: 100 }, split: { validation: 0, test: 0.2, stratify: true }, image: IMAGE_DEFAULTS, normalize: 'rescale', onError: 'fail' });
     expect(spec.model).toEqual({
       kind: 'layers',
       layers: [{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax', useBias: true, kernelInitializer: 'glorotUniform' }],
@@ -121,7 +130,7 @@ describe('normalize', () => {
   it('seeds differ by purpose and follow the experiment seed', async () => {
     const a = await loadOne('minimal-shorthands.yaml');
     const b = await loadOne('full.yaml');
-    expect(new Set(Object.values(a.seeds)).size).toBe(4);
+    expect(new Set(Object.values(a.seeds)).size).toBe(5);
     expect(a.seeds.init).not.toBe(b.seeds.init);
   });
 
@@ -217,5 +226,37 @@ describe('normalize: graphs, presets, pretrained bases, training options', () =>
     expect(normalizeSelector(0)).toEqual({ type: 'count', count: 0 });
     expect(normalizeSelector('mixed*')).toEqual({ type: 'patterns', patterns: ['mixed*'] });
     expect(normalizeSelector(['a', 'b?'])).toEqual({ type: 'patterns', patterns: ['a', 'b?'] });
+  });
+});
+
+describe('normalize: data sources, image preprocessing, augmentation', () => {
+  it('a folder source: the path resolved against the file, image settings, Keras-style ranges expanded', async () => {
+    const spec = await loadOne('folder-augment.yaml');
+    expect(spec.data).toEqual({
+      source: 'folder',
+      path: resolve(DIR, '../flowers'),
+      pathAsWritten: '../flowers',
+      limit: {},
+      split: { validation: 0.1, test: 0.2, stratify: true },
+      image: { size: [64, 48], channels: 3, fit: 'pad', interpolation: 'lanczos3', padValue: 128, maxPixels: 1_000_000 },
+      normalize: 'standardize',
+      onError: 'skip',
+      augment: {
+        rotation: 15,
+        widthShift: 0.1,
+        heightShift: 0.1,
+        horizontalFlip: true,
+        verticalFlip: false,
+        zoom: [0.9, 1.1],
+        shear: 0.1,
+        channelShift: 0.1,
+        brightness: [0.8, 1.2],
+        fill: 'reflect',
+        fillValue: 0,
+        crop: { padding: 4 },
+        cutout: { size: 8, count: 1 },
+        mixup: { alpha: 0.2 },
+      },
+    });
   });
 });

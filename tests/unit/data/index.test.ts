@@ -5,12 +5,14 @@ import { heldCount } from '../../../src/data/split.ts';
 import { syntheticSource, tempDir } from './helpers.ts';
 
 type DataSpec = ExperimentSpec['data'];
-const SEEDS: Seeds = { init: 1, dropout: 2, split: 1234, shuffle: 4 };
+const SEEDS: Seeds = { init: 1, dropout: 2, split: 1234, shuffle: 4, augment: 5 };
 const spec = (over: Partial<DataSpec> = {}): DataSpec => ({
   source: 'mnist',
   limit: {},
   split: { validation: 0.2, test: 0.25, stratify: true },
+  image: { fit: 'stretch', interpolation: 'bilinear', padValue: 0, maxPixels: 40_000_000 },
   normalize: 'rescale',
+  onError: 'fail',
   ...over,
 });
 const PER_CLASS = [40, 30, 20, 10];
