@@ -62,3 +62,42 @@ export function regularizationText(spec: ExperimentSpec): string[] {
   if (t.fineTune) out.push(`then ${t.fineTune.epochs} fine-tuning epochs at learning rate ${num(t.fineTune.learningRate)} with ${selectorText(t.fineTune.unfreeze, false)} unfrozen`);
   return out;
 }
+
+/** How the data was prepared, one sentence each: source, image size, normalization, augmentation. */
+export function dataDescription(spec: ExperimentSpec, shape: readonly number[]): string[] {
+  const d = spec.data;
+  const out: string[] = [];
+  const where = d.pathAsWritten ? ` from ${d.pathAsWritten}` : '';
+  out.push(`Source: ${d.source}${where}.`);
+  const [h, w, c] = shape;
+  const resize = d.image.size
+    ? `resized to ${h}×${w} (${d.image.fit === 'stretch' ? 'stretched' : d.image.fit === 'pad' ? `aspect ratio kept, padded with ${d.image.padValue}` : 'aspect ratio kept, centre-cropped'}, ${d.image.interpolation} interpolation)`
+    : `${h}×${w} pixels as stored`;
+  const channels = d.image.channels ? `, converted to ${c === 1 ? 'grayscale' : 'RGB'}` : `, ${c === 1 ? 'grayscale' : 'RGB'}`;
+  out.push(`Images: ${resize}${channels}.`);
+  out.push(
+    d.normalize === 'standardize'
+      ? 'Normalization: pixel values divided by 255, then standardized per channel with the mean and standard deviation of the training split.'
+      : 'Normalization: pixel values divided by 255 (range 0 to 1).',
+  );
+  const a = d.augment;
+  if (a) {
+    const parts: string[] = [];
+    if (a.rotation > 0) parts.push(`rotation up to ±${num(a.rotation)}°`);
+    if (a.widthShift > 0 || a.heightShift > 0) parts.push(`shifts up to ${num(a.widthShift * 100)}% of the width and ${num(a.heightShift * 100)}% of the height`);
+    if (a.zoom[0] !== 1 || a.zoom[1] !== 1) parts.push(`zoom ${num(a.zoom[0])}–${num(a.zoom[1])}`);
+    if (a.shear > 0) parts.push(`shear up to ${num(a.shear)}°`);
+    if (a.horizontalFlip) parts.push('horizontal flips');
+    if (a.verticalFlip) parts.push('vertical flips');
+    if (a.channelShift > 0) parts.push(`channel shifts up to ±${num(a.channelShift)}`);
+    if (a.brightness) parts.push(`brightness ×${num(a.brightness[0])}–${num(a.brightness[1])}`);
+    if (a.crop) parts.push(`random crops after ${a.crop.padding}-pixel padding`);
+    if (a.cutout) parts.push(`cutout of ${a.cutout.count} ${a.cutout.size}×${a.cutout.size} square${a.cutout.count === 1 ? '' : 's'}`);
+    if (a.mixup) parts.push(`mixup (α = ${num(a.mixup.alpha)})`);
+    const fill = parts.length > 0 && (a.rotation > 0 || a.widthShift > 0 || a.heightShift > 0 || a.shear > 0 || a.zoom[0] !== 1 || a.zoom[1] !== 1) ? `; points outside the image filled by ${a.fill === 'constant' ? `the constant ${num(a.fillValue)}` : `${a.fill} mode`}` : '';
+    out.push(parts.length > 0 ? `Augmentation of training images, drawn anew every epoch: ${parts.join(', ')}${fill}.` : 'Augmentation: configured, but every transform is off.');
+  } else {
+    out.push('No augmentation.');
+  }
+  return out;
+}

@@ -5,6 +5,7 @@
  *     1. load      config/            → ExperimentSpec[]   (any error: stop, nothing written)
  *   for each experiment (a failure is recorded and the others go on):
  *     2. data      data/              → Dataset + digest   (binary-cached source)
+ *        views     stages/data-views  → data figures       [figures/<data views key>]
  *     3. train     stages/train.ts    → model + history    [runs/<train key>]
  *     4. analyze   stages/analyze.ts  → test metrics       [analysis/<analysis key>]
  *     5. figures   stages/figures.ts  → SVG/PNG/data       [figures/<figures key>]
@@ -26,6 +27,7 @@ import type { PipelineContext } from './context.ts';
 import { formatDuration, type Log } from './log.ts';
 import { publishReport, type ExperimentResult, type FailedResult } from './publish.ts';
 import { analyzeStage } from './stages/analyze.ts';
+import { countPerClass, dataViewsStage } from './stages/data-views.ts';
 import { figuresStage } from './stages/figures.ts';
 import { trainStage } from './stages/train.ts';
 import { openStore } from './store.ts';
@@ -83,6 +85,7 @@ async function runExperiment(ctx: PipelineContext, spec: ExperimentSpec): Promis
   if (spec.train.batchSize > dataset.train.count) {
     ctx.log.warn(`${spec.id}: train.batchSize ${spec.train.batchSize} is larger than the ${dataset.train.count} training images; using batches of ${dataset.train.count}.`);
   }
+  const dataViews = await dataViewsStage(ctx, spec, dataset);
   const run = await trainStage(ctx, spec, dataset);
   const analysis = await analyzeStage(ctx, dataset, run);
   const figures = await figuresStage(ctx, analysis.key, run.facts.history, analysis.metrics);
@@ -94,10 +97,16 @@ async function runExperiment(ctx: PipelineContext, spec: ExperimentSpec): Promis
       shape: dataset.shape,
       digest: dataset.digest,
       counts: { train: dataset.train.count, validation: dataset.validation.count, test: dataset.test.count },
+      perClass: {
+        train: countPerClass(dataset.train.labels, dataset.classes.length),
+        validation: countPerClass(dataset.validation.labels, dataset.classes.length),
+        test: countPerClass(dataset.test.labels, dataset.classes.length),
+      },
       testLabels: dataset.test.labels,
     },
     run,
     analysis,
+    dataViews,
     figures,
   };
 }

@@ -73,6 +73,12 @@ export function figuresKey(analysis: string, classes: string[]): string {
   return sha256(JSON.stringify({ analysis, classes, code: codeVersion(['render']) }));
 }
 
+/** The data views key: the exact images (dataset digest), the data settings shown, the picking seed and the drawing code. */
+export function dataViewsKey(datasetDigest: string, data: ExperimentSpec['data'], splitSeed: number): string {
+  const { pathAsWritten: _written, ...settings } = data;
+  return sha256(JSON.stringify({ datasetDigest, settings, splitSeed, code: codeVersion(['render', 'data']) }));
+}
+
 /** Hash of the experiment file's normalized config, shown in the manifest. */
 export function configHash(spec: ExperimentSpec): string {
   return sha256(JSON.stringify(trainingConfig(spec)));

@@ -20,16 +20,27 @@ import { ReportSchema, type ExperimentEntry, type Report, type RunManifest } fro
 import type { AnalysisArtifact } from './stages/analyze.ts';
 import type { FiguresArtifact } from './stages/figures.ts';
 import type { TrainArtifact } from './stages/train.ts';
-import { optimizerText, regularizationText, scheduleText } from './describe.ts';
+import { dataDescription, optimizerText, regularizationText, scheduleText } from './describe.ts';
 import { configHash } from './plan.ts';
 import { sha256 } from './store.ts';
 
 /** Everything one successful experiment contributes to the report. */
 export interface ExperimentResult {
   spec: ExperimentSpec;
-  dataset: { source: string; classes: string[]; shape: [number, number, number]; digest: string; counts: { train: number; validation: number; test: number }; testLabels: Uint8Array };
+  dataset: {
+    source: string;
+    classes: string[];
+    shape: [number, number, number];
+    digest: string;
+    counts: { train: number; validation: number; test: number };
+    /** Images of each class (index = label) per split. */
+    perClass: { train: number[]; validation: number[]; test: number[] };
+    testLabels: Uint8Array;
+  };
   run: TrainArtifact;
   analysis: AnalysisArtifact;
+  /** The data section's figures (no model involved). */
+  dataViews: FiguresArtifact;
   figures: FiguresArtifact;
 }
 
@@ -77,7 +88,7 @@ function experimentFiles(r: ExperimentResult, manifest: RunManifest): Map<string
     [`${base}/model/model.json`, r.run.saved.modelJson],
     [`${base}/model/weights.bin`, r.run.saved.weights],
   ]);
-  for (const [name, bytes] of r.figures.files) files.set(`${base}/figures/${name}`, bytes);
+  for (const set of [r.dataViews, r.figures]) for (const [name, bytes] of set.files) files.set(`${base}/figures/${name}`, bytes);
   return files;
 }
 
@@ -87,7 +98,14 @@ function entryOf(r: ExperimentResult, manifest: RunManifest): ExperimentEntry {
     title: r.spec.title,
     description: r.spec.description,
     yaml: r.spec.source,
-    dataset: { source: r.dataset.source, classes: r.dataset.classes, counts: r.dataset.counts, imageShape: r.dataset.shape },
+    dataset: {
+      source: r.dataset.source,
+      classes: r.dataset.classes,
+      counts: r.dataset.counts,
+      perClass: r.dataset.perClass,
+      imageShape: r.dataset.shape,
+      description: dataDescription(r.spec, r.dataset.shape),
+    },
     model: { layers: r.run.facts.summary.layers, params: r.run.facts.summary.params },
     train: {
       epochs: r.spec.train.epochs + (r.spec.train.fineTune?.epochs ?? 0),
@@ -100,7 +118,7 @@ function entryOf(r: ExperimentResult, manifest: RunManifest): ExperimentEntry {
     metrics: { accuracy: r.analysis.metrics.accuracy, loss: r.analysis.metrics.loss, confusion: r.analysis.metrics.confusion_matrix },
     history: r.run.facts.history,
     manifest,
-    figures: r.figures.figures,
+    figures: [...r.dataViews.figures, ...r.figures.figures],
     downloads: [
       { label: 'Test metrics (metrics.json)', path: 'data/metrics.json' },
       { label: 'Test predictions (predictions.csv)', path: 'data/predictions.csv' },

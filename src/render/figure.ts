@@ -63,6 +63,21 @@ export async function renderFigure(input: FigureInput): Promise<RenderedFigure> 
   };
 }
 
+/** A figure drawn as SVG by other means (satori image grids): rasterized and bundled like the charts. */
+export function svgFigure(input: Omit<FigureInput, 'spec'> & { svg: string; width: number; height: number }): RenderedFigure {
+  return {
+    name: input.name,
+    title: input.title,
+    alt: input.alt,
+    svg: input.svg,
+    png: svgToPng(input.svg, { scale: 2 }),
+    data: input.data.text,
+    dataExt: input.data.kind,
+    width: input.width,
+    height: input.height,
+  };
+}
+
 /** Column order of history.csv (and of the training-curves figure's data). */
 export const HISTORY_COLUMNS = ['epoch', 'loss', 'accuracy', 'val_loss', 'val_accuracy', 'lr'] as const;
 

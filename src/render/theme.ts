@@ -22,6 +22,9 @@ export const BACKGROUND = '#ffffff';
  */
 export const SERIES = { train: '#0072B2', validation: '#D55E00' } as const;
 
+/** Dataset splits (Okabe–Ito blue, vermillion, bluish green), matching the training-curve series. */
+export const SPLITS = { train: '#0072B2', validation: '#D55E00', test: '#009E73' } as const;
+
 /** Vega-Lite config shared by every chart. */
 export const THEME: Config = {
   background: BACKGROUND,

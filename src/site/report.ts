@@ -66,7 +66,11 @@ export const ExperimentEntrySchema = z.object({
     source: z.string(),
     classes: z.array(z.string()),
     counts: z.object({ train: z.number(), validation: z.number(), test: z.number() }),
+    /** Images of each class (in class order) per split. */
+    perClass: z.object({ train: z.array(z.number()), validation: z.array(z.number()), test: z.array(z.number()) }),
     imageShape: z.array(z.number()),
+    /** How the images were prepared, one sentence each (source, resizing, normalization, augmentation). */
+    description: z.array(z.string()),
   }),
   model: z.object({
     layers: z.array(LayerRowSchema),

@@ -7,12 +7,14 @@ import type { ExperimentEntry, Figure } from './report.ts';
 
 /** Figure names (as the pipeline publishes them) shown in each section, in order. */
 export const SECTION_FIGURES = {
+  data: ['samples', 'augmentations', 'class-distribution'],
   training: ['training-curves'],
   performance: ['confusion-matrix', 'confusion-matrix-normalized'],
 } as const;
 
 /** The figures of one experiment, grouped by the section that shows them. */
 export interface PageFigures {
+  data: Figure[];
   training: Figure[];
   performance: Figure[];
   other: Figure[];
@@ -22,8 +24,9 @@ export interface PageFigures {
 export function pageFigures(entry: ExperimentEntry): PageFigures {
   const byName = new Map(entry.figures.map((f) => [f.name, f]));
   const pick = (names: readonly string[]) => names.flatMap((n) => byName.get(n) ?? []);
-  const known = new Set<string>([...SECTION_FIGURES.training, ...SECTION_FIGURES.performance]);
+  const known = new Set<string>([...SECTION_FIGURES.data, ...SECTION_FIGURES.training, ...SECTION_FIGURES.performance]);
   return {
+    data: pick(SECTION_FIGURES.data),
     training: pick(SECTION_FIGURES.training),
     performance: pick(SECTION_FIGURES.performance),
     other: entry.figures.filter((f) => !known.has(f.name)),

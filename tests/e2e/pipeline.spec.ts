@@ -34,7 +34,7 @@ test('a site built by the pipeline: index → experiment page, all figures load,
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tiny end-to-end run');
 
   const names = await page.locator('figure.figure').evaluateAll((els) => els.map((e) => e.id));
-  expect(names).toEqual(expect.arrayContaining(['figure-training-curves', 'figure-confusion-matrix', 'figure-confusion-matrix-normalized']));
+  expect(names).toEqual(expect.arrayContaining(['figure-samples', 'figure-class-distribution', 'figure-training-curves', 'figure-confusion-matrix', 'figure-confusion-matrix-normalized']));
   for (const img of await page.locator('figure img').all()) {
     await img.scrollIntoViewIfNeeded();
     await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);

@@ -1,0 +1,84 @@
+/**
+ * Image figures laid out with satori: rows of labelled images → a self-contained SVG. satori
+ * draws text as glyph paths from the bundled font, so the SVG looks the same in every viewer
+ * (no font needed), and resvg rasterizes it like every other figure.
+ */
+import { readFileSync } from 'node:fs';
+import satori from 'satori';
+import { fontFiles, FONT_FAMILY } from '../fonts.ts';
+import { BACKGROUND, INK, INK_MUTED } from '../theme.ts';
+
+/** A satori element (the JSX-free form: type + props). */
+export interface Element {
+  type: string;
+  props: { style?: Record<string, unknown>; children?: unknown; [key: string]: unknown };
+}
+
+/** `h('div', { display: 'flex' }, children)`: build a satori element. */
+export function h(type: string, style: Record<string, unknown>, children?: unknown, props: Record<string, unknown> = {}): Element {
+  return { type, props: { style, ...(children !== undefined && { children }), ...props } };
+}
+
+/** An image element of exactly `width`×`height` CSS pixels. */
+export function img(src: string, width: number, height: number): Element {
+  return h('img', { width, height }, undefined, { src, width, height });
+}
+
+let fonts: { name: string; data: Buffer; weight: 400 | 700; style: 'normal' }[] | undefined;
+
+function loadFonts() {
+  if (!fonts) {
+    const files = fontFiles();
+    fonts = [
+      { name: FONT_FAMILY, data: readFileSync(files.regular), weight: 400, style: 'normal' },
+      { name: FONT_FAMILY, data: readFileSync(files.bold), weight: 700, style: 'normal' },
+    ];
+  }
+  return fonts;
+}
+
+/** One row: a label column, then the row's cells (images, or captioned images). */
+export interface LayoutRow {
+  label: string;
+  cells: Element[];
+}
+
+export interface GridOptions {
+  /** Width of the label column, CSS px (0 = no labels). */
+  labelWidth: number;
+  /** Space between cells, CSS px. */
+  gap: number;
+  /** Optional note under the grid (what the images are, the scale). */
+  note?: string;
+}
+
+const PADDING = 12;
+const LABEL_SIZE = 12;
+
+/** Render rows of equally sized cells (each `cellWidth`×`cellHeight`) to SVG. */
+export async function gridSvg(rows: LayoutRow[], cellWidth: number, cellHeight: number, options: GridOptions): Promise<{ svg: string; width: number; height: number }> {
+  const columns = Math.max(1, ...rows.map((r) => r.cells.length));
+  const width = PADDING * 2 + (options.labelWidth > 0 ? options.labelWidth + options.gap : 0) + columns * cellWidth + (columns - 1) * options.gap;
+  const noteHeight = options.note ? 22 : 0;
+  const height = PADDING * 2 + rows.length * cellHeight + (rows.length - 1) * options.gap + noteHeight;
+  const row = (r: LayoutRow) =>
+    h('div', { display: 'flex', flexDirection: 'row', alignItems: 'center', gap: options.gap, height: cellHeight }, [
+      ...(options.labelWidth > 0 ? [h('div', { display: 'flex', width: options.labelWidth, fontSize: LABEL_SIZE, color: INK, overflow: 'hidden' }, r.label)] : []),
+      ...r.cells,
+    ]);
+  const tree = h(
+    'div',
+    { display: 'flex', flexDirection: 'column', gap: options.gap, padding: PADDING, width, height, background: BACKGROUND, fontFamily: FONT_FAMILY },
+    [...rows.map(row), ...(options.note ? [h('div', { display: 'flex', fontSize: 11, color: INK_MUTED, marginTop: 4 }, options.note)] : [])],
+  );
+  const svg = await satori(tree as unknown as Parameters<typeof satori>[0], { width, height, fonts: loadFonts() });
+  return { svg, width, height };
+}
+
+/** An image with a small caption under it, as one cell of `width`×`height` (caption included). */
+export function captioned(src: string, imageSize: number, caption: string, width: number): Element {
+  return h('div', { display: 'flex', flexDirection: 'column', alignItems: 'center', width, gap: 2 }, [
+    img(src, imageSize, imageSize),
+    h('div', { display: 'flex', fontSize: 10, color: INK_MUTED, maxWidth: width, overflow: 'hidden', whiteSpace: 'nowrap' }, caption),
+  ]);
+}
