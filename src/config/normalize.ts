@@ -8,7 +8,7 @@
 import { dirname, resolve } from 'node:path';
 import { deriveSeed } from '../lib/rng.ts';
 import type { ExperimentInput, LayerInput } from './schema.ts';
-import type { AugmentSpec, ExperimentSpec, ImageSpec, LayerSelector, LayerSpec, ModelSpec, Monitor, NodeFields, OptimizerSpec, Pair, ScheduleSpec, TrainSpec } from './spec.ts';
+import type { AugmentSpec, ExperimentSpec, ImageSpec, LayerChoice, LayerSelector, ReportSpec, LayerSpec, ModelSpec, Monitor, NodeFields, OptimizerSpec, Pair, ScheduleSpec, TrainSpec } from './spec.ts';
 
 /** Where the experiment came from: not part of the YAML's own content. */
 export interface ExperimentOrigin {
@@ -162,6 +162,33 @@ function normalizeAugment(a: NonNullable<ExperimentInput['data']['augment']>): A
   };
 }
 
+/** `auto`, a name, or names → LayerChoice. */
+function layerChoice(v: string | string[]): LayerChoice {
+  if (v === 'auto') return { type: 'auto' };
+  return { type: 'names', names: typeof v === 'string' ? [v] : [...v] };
+}
+
+function normalizeReport(r: ExperimentInput['report']): ReportSpec {
+  const e = r.explain;
+  return {
+    samples: r.samples,
+    topK: r.topK,
+    calibrationBins: r.calibrationBins,
+    explain: {
+      images: e.images,
+      methods: [...new Set(e.methods)],
+      layer: layerChoice(e.layer),
+      smoothgrad: { ...e.smoothgrad },
+      integratedGradients: { ...e.integratedGradients },
+      expectedGradients: { ...e.expectedGradients },
+      occlusion: { ...e.occlusion },
+      faithfulness: { ...e.faithfulness },
+    },
+    featureMaps: { layers: layerChoice(r.featureMaps.layers), images: r.featureMaps.images, channels: r.featureMaps.channels },
+    filters: { layers: layerChoice(r.filters.layers), count: r.filters.count, steps: r.filters.steps },
+  };
+}
+
 /** One-key choice mapping → `{ type, ...settings }`. */
 function choice<T>(o: object): T {
   const [type, settings] = Object.entries(o).find(([, v]) => v !== undefined)!;
@@ -210,6 +237,7 @@ export function normalizeExperiment(input: ExperimentInput, origin: ExperimentOr
       split: deriveSeed(seed, 'split'),
       shuffle: deriveSeed(seed, 'shuffle'),
       augment: deriveSeed(seed, 'augment'),
+      report: deriveSeed(seed, 'report'),
     },
     data: {
       source: data.source,
@@ -226,5 +254,6 @@ export function normalizeExperiment(input: ExperimentInput, origin: ExperimentOr
     },
     model: normalizeModel(input.model, origin.file),
     train: normalizeTrain(train),
+    report: normalizeReport(input.report),
   };
 }

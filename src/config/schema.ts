@@ -9,7 +9,7 @@
  * `normalize.ts`; a bare `flatten:` (YAML null) is turned into `{}` here so its defaults apply.
  */
 import { z } from 'zod';
-import { ACTIVATIONS, INITIALIZERS, INTERPOLATIONS, MONITORS, PRESETS, SOURCES } from './spec.ts';
+import { ACTIVATIONS, EXPLAIN_METHODS, INITIALIZERS, INTERPOLATIONS, MONITORS, PRESETS, SOURCES } from './spec.ts';
 
 /** Experiment ids appear in URLs and paths. */
 export const ID_PATTERN = /^[a-z0-9][a-z0-9-_]*$/;
@@ -250,6 +250,29 @@ export const trainSchema = z.strictObject({
   fineTune: z.strictObject({ epochs: int(1, 10000), learningRate: z.number().gt(0), unfreeze: layerSelector.default('all') }).optional(),
 });
 
+/** `auto`, one layer name, or a list of names. */
+const layerChoice = z.union([z.literal('auto'), z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+export const reportSchema = z.strictObject({
+  samples: int(0, 1000).default(16),
+  topK: int(2, 100).default(3),
+  calibrationBins: int(2, 100).default(10),
+  explain: z
+    .strictObject({
+      images: int(0, 200).default(8),
+      methods: z.array(z.enum(EXPLAIN_METHODS)).default([...EXPLAIN_METHODS]),
+      layer: z.union([z.literal('auto'), z.string().min(1)]).default('auto'),
+      smoothgrad: z.strictObject({ samples: int(1, 1000).default(25), noise: z.number().gt(0).max(1).default(0.15) }).prefault({}),
+      integratedGradients: z.strictObject({ steps: int(2, 1000).default(50), baseline: z.enum(['black', 'white', 'mean']).default('black') }).prefault({}),
+      expectedGradients: z.strictObject({ background: int(1, 10000).default(100), samples: int(1, 1000).default(50) }).prefault({}),
+      occlusion: z.strictObject({ size: int(1).default(4), stride: int(1).default(2) }).prefault({}),
+      faithfulness: z.strictObject({ steps: int(2, 1000).default(20) }).prefault({}),
+    })
+    .prefault({}),
+  featureMaps: z.strictObject({ layers: layerChoice.default('auto'), images: int(0, 50).default(3), channels: int(1, 512).default(16) }).prefault({}),
+  filters: z.strictObject({ layers: layerChoice.default('auto'), count: int(0, 512).default(16), steps: int(1, 10000).default(80) }).prefault({}),
+});
+
 /** One experiment file. */
 export const experimentSchema = z.strictObject({
   id: z.string().regex(ID_PATTERN).optional(),
@@ -260,6 +283,7 @@ export const experimentSchema = z.strictObject({
   data: dataSchema,
   model: modelSchema,
   train: trainSchema,
+  report: reportSchema.prefault({}),
 });
 
 /** A validated experiment file: defaults applied, shorthands not yet expanded. */

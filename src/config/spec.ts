@@ -240,6 +240,40 @@ export interface TrainSpec {
   fineTune?: { epochs: number; learningRate: number; unfreeze: LayerSelector };
 }
 
+/** Explanation methods computed for the explained test images (analysis/explain/). */
+export const EXPLAIN_METHODS = ['gradcam', 'gradcamPlusPlus', 'saliency', 'smoothgrad', 'integratedGradients', 'expectedGradients', 'occlusion'] as const;
+export type ExplainMethod = (typeof EXPLAIN_METHODS)[number];
+
+/** Which layers a report view looks at: chosen automatically, or by name. */
+export type LayerChoice = { type: 'auto' } | { type: 'names'; names: string[] };
+
+/** What the report computes beyond the metrics; every figure is precomputed at build time. */
+export interface ReportSpec {
+  /** Test images shown as sample predictions (seeded; each gets a sample page). */
+  samples: number;
+  /** k of the top-k accuracy in metrics.json (besides top-1). */
+  topK: number;
+  /** Bins of the reliability diagram (expected calibration error uses the same bins). */
+  calibrationBins: number;
+  explain: {
+    /** Test images every method explains (a seeded mix of right and wrong predictions). */
+    images: number;
+    methods: ExplainMethod[];
+    /** Grad-CAM's layer: the last convolutional one (also inside residual blocks and bases), or a name. */
+    layer: LayerChoice;
+    smoothgrad: { samples: number; noise: number };
+    integratedGradients: { steps: number; baseline: 'black' | 'white' | 'mean' };
+    /** SHAP's GradientExplainer idea: gradients against `background` training images, `samples` draws. */
+    expectedGradients: { background: number; samples: number };
+    occlusion: { size: number; stride: number };
+    /** Deletion/insertion curves: the fraction of pixels changed per step is 1/steps. */
+    faithfulness: { steps: number };
+  };
+  featureMaps: { layers: LayerChoice; images: number; channels: number };
+  /** First-layer weights, and patterns maximizing `count` filters of each chosen layer by gradient ascent. */
+  filters: { layers: LayerChoice; count: number; steps: number };
+}
+
 /** Seeds derived by name from the experiment seed (see lib/rng.ts `deriveSeed`). */
 export interface Seeds {
   init: number;
@@ -247,6 +281,8 @@ export interface Seeds {
   split: number;
   shuffle: number;
   augment: number;
+  /** Which test images the report shows and explains, and the randomness of explanation methods. */
+  report: number;
 }
 
 export interface ExperimentSpec {
@@ -287,4 +323,5 @@ export interface ExperimentSpec {
   };
   model: ModelSpec;
   train: TrainSpec;
+  report: ReportSpec;
 }

@@ -18,7 +18,26 @@ const seedsOf = (seed: number) => ({
   split: deriveSeed(seed, 'split'),
   shuffle: deriveSeed(seed, 'shuffle'),
   augment: deriveSeed(seed, 'augment'),
+  report: deriveSeed(seed, 'report'),
 });
+/** The report section's defaults, written out from the documented values. */
+const REPORT_DEFAULTS = {
+  samples: 16,
+  topK: 3,
+  calibrationBins: 10,
+  explain: {
+    images: 8,
+    methods: ['gradcam', 'gradcamPlusPlus', 'saliency', 'smoothgrad', 'integratedGradients', 'expectedGradients', 'occlusion'],
+    layer: { type: 'auto' },
+    smoothgrad: { samples: 25, noise: 0.15 },
+    integratedGradients: { steps: 50, baseline: 'black' },
+    expectedGradients: { background: 100, samples: 50 },
+    occlusion: { size: 4, stride: 2 },
+    faithfulness: { steps: 20 },
+  },
+  featureMaps: { layers: { type: 'auto' }, images: 3, channels: 16 },
+  filters: { layers: { type: 'auto' }, count: 16, steps: 80 },
+};
 const IMAGE_DEFAULTS = { fit: 'stretch', interpolation: 'bilinear', padValue: 0, maxPixels: 40_000_000 } as const;
 
 async function loadOne(name: string): Promise<ExperimentSpec> {
@@ -62,6 +81,7 @@ describe('normalize', () => {
         ],
       },
       train: { epochs: 1, batchSize: 32, replicas: 2, optimizer: ADAM_DEFAULTS, schedule: { type: 'constant' }, labelSmoothing: 0 },
+      report: REPORT_DEFAULTS,
     });
   });
 
@@ -104,6 +124,23 @@ describe('normalize', () => {
         schedule: { type: 'constant' },
         labelSmoothing: 0,
       },
+      report: {
+        samples: 4,
+        topK: 5,
+        calibrationBins: 15,
+        explain: {
+          images: 2,
+          methods: ['gradcam', 'occlusion'],
+          layer: { type: 'names', names: ['conv2d_1'] },
+          smoothgrad: { samples: 10, noise: 0.2 },
+          integratedGradients: { steps: 32, baseline: 'mean' },
+          expectedGradients: { background: 20, samples: 10 },
+          occlusion: { size: 6, stride: 3 },
+          faithfulness: { steps: 10 },
+        },
+        featureMaps: { layers: { type: 'names', names: ['conv2d_1', 'residual_1_out'] }, images: 1, channels: 8 },
+        filters: { layers: { type: 'names', names: ['conv2d_1'] }, count: 4, steps: 20 },
+      },
     });
   });
 
@@ -130,7 +167,7 @@ describe('normalize', () => {
   it('seeds differ by purpose and follow the experiment seed', async () => {
     const a = await loadOne('minimal-shorthands.yaml');
     const b = await loadOne('full.yaml');
-    expect(new Set(Object.values(a.seeds)).size).toBe(5);
+    expect(new Set(Object.values(a.seeds)).size).toBe(6);
     expect(a.seeds.init).not.toBe(b.seeds.init);
   });
 

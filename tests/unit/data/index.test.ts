@@ -5,7 +5,7 @@ import { heldCount } from '../../../src/data/split.ts';
 import { syntheticSource, tempDir } from './helpers.ts';
 
 type DataSpec = ExperimentSpec['data'];
-const SEEDS: Seeds = { init: 1, dropout: 2, split: 1234, shuffle: 4, augment: 5 };
+const SEEDS: Seeds = { init: 1, dropout: 2, split: 1234, shuffle: 4, augment: 5, report: 6 };
 const spec = (over: Partial<DataSpec> = {}): DataSpec => ({
   source: 'mnist',
   limit: {},
