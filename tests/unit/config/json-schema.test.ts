@@ -10,7 +10,7 @@ import { experimentJsonSchema, experimentJsonSchemaText, JSON_SCHEMA_PATH } from
 
 type Schema = Record<string, unknown>;
 const ANNOTATIONS = new Set(['$schema', 'title', 'description', 'default']);
-const KEYWORDS = new Set(['type', 'properties', 'required', 'additionalProperties', 'enum', 'anyOf', 'items', 'prefixItems', 'minItems', 'maxItems', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'pattern', 'minProperties', 'maxProperties']);
+const KEYWORDS = new Set(['const', 'type', 'properties', 'required', 'additionalProperties', 'enum', 'anyOf', 'items', 'prefixItems', 'minItems', 'maxItems', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'pattern', 'minProperties', 'maxProperties']);
 
 function typeOf(v: unknown): string {
   if (v === null) return 'null';
@@ -29,6 +29,7 @@ function evaluate(schema: Schema, value: unknown, at = '$'): string[] {
     if (!ok) return [`${at}: type ${t} is not ${s.type}`];
   }
   if (s.enum && !s.enum.includes(value)) errs.push(`${at}: not in enum`);
+  if ('const' in s && value !== s.const) errs.push(`${at}: not the constant ${JSON.stringify(s.const)}`);
   if (s.anyOf && !s.anyOf.some((o: Schema) => evaluate(o, value, at).length === 0)) errs.push(`${at}: matches no anyOf option`);
   if (typeof value === 'number') {
     if (s.minimum !== undefined && value < s.minimum) errs.push(`${at}: < minimum`);
