@@ -10,7 +10,7 @@ import { experimentJsonSchema, experimentJsonSchemaText, JSON_SCHEMA_PATH } from
 
 type Schema = Record<string, unknown>;
 const ANNOTATIONS = new Set(['$schema', 'title', 'description', 'default']);
-const KEYWORDS = new Set(['const', 'type', 'properties', 'required', 'additionalProperties', 'enum', 'anyOf', 'items', 'prefixItems', 'minItems', 'maxItems', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'pattern', 'minProperties', 'maxProperties']);
+const KEYWORDS = new Set(['const', 'minLength', 'type', 'properties', 'required', 'additionalProperties', 'enum', 'anyOf', 'items', 'prefixItems', 'minItems', 'maxItems', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'pattern', 'minProperties', 'maxProperties']);
 
 function typeOf(v: unknown): string {
   if (v === null) return 'null';
@@ -38,6 +38,7 @@ function evaluate(schema: Schema, value: unknown, at = '$'): string[] {
     if (s.exclusiveMaximum !== undefined && value >= s.exclusiveMaximum) errs.push(`${at}: >= exclusiveMaximum`);
   }
   if (typeof value === 'string' && s.pattern && !new RegExp(s.pattern, 'u').test(value)) errs.push(`${at}: pattern`);
+  if (typeof value === 'string' && s.minLength !== undefined && [...value].length < s.minLength) errs.push(`${at}: minLength`);
   if (Array.isArray(value)) {
     if (s.minItems !== undefined && value.length < s.minItems) errs.push(`${at}: minItems`);
     if (s.maxItems !== undefined && value.length > s.maxItems) errs.push(`${at}: maxItems`);
