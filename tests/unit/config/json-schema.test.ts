@@ -3,14 +3,14 @@
  * checked with a small JSON Schema evaluator below (no extra dependency), which refuses any
  * keyword it does not implement so a new keyword cannot be silently ignored.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { experimentJsonSchema, experimentJsonSchemaText, JSON_SCHEMA_PATH } from '../../../src/config/json-schema.ts';
 
 type Schema = Record<string, unknown>;
 const ANNOTATIONS = new Set(['$schema', 'title', 'description', 'default']);
-const KEYWORDS = new Set(['const', 'minLength', 'type', 'properties', 'required', 'additionalProperties', 'enum', 'anyOf', 'items', 'prefixItems', 'minItems', 'maxItems', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'pattern', 'minProperties', 'maxProperties']);
+const KEYWORDS = new Set(['const', 'minLength', 'propertyNames', 'type', 'properties', 'required', 'additionalProperties', 'enum', 'anyOf', 'items', 'prefixItems', 'minItems', 'maxItems', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'pattern', 'minProperties', 'maxProperties']);
 
 function typeOf(v: unknown): string {
   if (v === null) return 'null';
@@ -59,6 +59,8 @@ function evaluate(schema: Schema, value: unknown, at = '$'): string[] {
       const sub = s.properties?.[k];
       if (sub) errs.push(...evaluate(sub, obj[k], `${at}.${k}`));
       else if (s.additionalProperties === false) errs.push(`${at}: additional property ${k}`);
+      else if (typeof s.additionalProperties === 'object') errs.push(...evaluate(s.additionalProperties, obj[k], `${at}.${k}`));
+      if (s.propertyNames) errs.push(...evaluate(s.propertyNames, k, `${at}{${k}}`));
     }
   }
   return errs;
@@ -66,7 +68,7 @@ function evaluate(schema: Schema, value: unknown, at = '$'): string[] {
 
 const schema = experimentJsonSchema();
 const yamlOf = (path: string) => parse(readFileSync(path, 'utf8')) as unknown;
-const VALID = ['full.yaml', 'minimal-shorthands.yaml', 'adam-partial.yaml'].map((n) => `tests/fixtures/config/valid/${n}`);
+const VALID = readdirSync('tests/fixtures/config/valid').map((n) => `tests/fixtures/config/valid/${n}`);
 
 describe('published JSON Schema', () => {
   it('is up to date with the zod schema', () => {
