@@ -41,6 +41,8 @@ function loadFonts() {
 export interface LayoutRow {
   label: string;
   cells: Element[];
+  /** This row's height, CSS px (default: the cell height). */
+  height?: number;
 }
 
 export interface GridOptions {
@@ -60,9 +62,9 @@ export async function gridSvg(rows: LayoutRow[], cellWidth: number, cellHeight: 
   const columns = Math.max(1, ...rows.map((r) => r.cells.length));
   const width = PADDING * 2 + (options.labelWidth > 0 ? options.labelWidth + options.gap : 0) + columns * cellWidth + (columns - 1) * options.gap;
   const noteHeight = options.note ? 22 : 0;
-  const height = PADDING * 2 + rows.length * cellHeight + (rows.length - 1) * options.gap + noteHeight;
+  const height = PADDING * 2 + rows.reduce((s, r) => s + (r.height ?? cellHeight), 0) + (rows.length - 1) * options.gap + noteHeight;
   const row = (r: LayoutRow) =>
-    h('div', { display: 'flex', flexDirection: 'row', alignItems: 'center', gap: options.gap, height: cellHeight }, [
+    h('div', { display: 'flex', flexDirection: 'row', alignItems: 'center', gap: options.gap, height: r.height ?? cellHeight }, [
       ...(options.labelWidth > 0 ? [h('div', { display: 'flex', width: options.labelWidth, fontSize: LABEL_SIZE, color: INK, overflow: 'hidden' }, r.label)] : []),
       ...r.cells,
     ]);
