@@ -28,14 +28,14 @@ export interface AugmentScratch {
   /** A copy of the image being resampled (the source of the one geometric pass). */
   image: Float32Array;
   matrix: Float64Array;
-  taps: Float64Array;
+  taps: Int32Array;
 }
 
 /** Scratch buffers for images of `shape`. */
 export function createScratch(shape: Shape3): AugmentScratch {
   const [h, w, c] = shape;
   if (![h, w, c].every((v) => Number.isInteger(v) && v > 0)) throw new RangeError(`An image shape needs three positive integers [height, width, channels]; received [${shape.join(', ')}].`);
-  return { shape, image: new Float32Array(h * w * c), matrix: new Float64Array(6), taps: new Float64Array(6) };
+  return { shape, image: new Float32Array(h * w * c), matrix: new Float64Array(6), taps: new Int32Array(4) };
 }
 
 /**

@@ -33,36 +33,37 @@ export function reflectIndex(i: number, n: number): number {
 }
 
 /**
- * The two interpolation taps for coordinate `t` on an axis of `n` samples under `mode`, written
- * to `out[at..at+2]` as [first index, second index, weight of the second]. Returns false when the
- * point is outside and `mode` is constant (the caller writes fillValue).
+ * The two interpolation taps for coordinate `t` on an axis of `n` samples under `mode`: their
+ * indices go to `taps[at]` and `taps[at + 1]`, and the weight of the second, in [0, 1), is
+ * returned; −1 means the point is outside and `mode` is constant (the caller writes fillValue).
+ * Indices are int32 on purpose: the resampler reads pixels with them, and V8 indexes a typed
+ * array far faster with an int32 than with an integral double.
  */
-export function axisTaps(t: number, n: number, mode: FillMode, out: Float64Array, at = 0): boolean {
+export function axisTaps(t: number, n: number, mode: FillMode, taps: Int32Array, at = 0): number {
   const last = n - 1;
   if (t < 0) {
     if (t >= -EDGE) t = 0;
-    else if (mode === 'constant') return false;
+    else if (mode === 'constant') return -1;
     else if (mode === 'nearest' || n === 1) t = 0;
     // scipy's wrap: shift by whole periods of n − 1 into (0, n − 1].
     else if (mode === 'wrap') t += last * (Math.trunc(-t / last) + 1);
   } else if (t > last) {
     if (t <= last + EDGE) t = last;
-    else if (mode === 'constant') return false;
+    else if (mode === 'constant') return -1;
     else if (mode === 'nearest' || n === 1) t = last;
     // …and from above into [0, n − 1).
     else if (mode === 'wrap') t -= last * Math.trunc(t / last);
   }
   const k = Math.floor(t);
   if (mode === 'reflect') {
-    out[at] = reflectIndex(k, n);
-    out[at + 1] = reflectIndex(k + 1, n);
+    taps[at] = reflectIndex(k, n);
+    taps[at + 1] = reflectIndex(k + 1, n);
   } else {
     // In range here; at t = n − 1 exactly the second tap has weight 0 and only needs to exist.
-    out[at] = k;
-    out[at + 1] = k < last ? k + 1 : last;
+    taps[at] = k;
+    taps[at + 1] = k < last ? k + 1 : last;
   }
-  out[at + 2] = t - k;
-  return true;
+  return t - k;
 }
 
 /**
@@ -70,8 +71,7 @@ export function axisTaps(t: number, n: number, mode: FillMode, out: Float64Array
  * (`fillValue` for constant): the 1-D form of the rule the resampler applies per axis.
  */
 export function sampleLine(signal: ArrayLike<number>, t: number, mode: FillMode, fillValue: number): number {
-  const taps = new Float64Array(3);
-  if (!axisTaps(t, signal.length, mode, taps)) return fillValue;
-  const f = taps[2]!;
-  return (1 - f) * signal[taps[0]!]! + f * signal[taps[1]!]!;
+  const taps = new Int32Array(2);
+  const f = axisTaps(t, signal.length, mode, taps);
+  return f < 0 ? fillValue : (1 - f) * signal[taps[0]!]! + f * signal[taps[1]!]!;
 }
