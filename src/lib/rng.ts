@@ -49,3 +49,67 @@ export function permutation(n: number, random: () => number): Int32Array {
   for (let i = 0; i < n; i++) p[i] = i;
   return shuffleInPlace(p, random);
 }
+
+/**
+ * A seed for member `index` (an integer, e.g. an epoch or an image's position) of a family
+ * derived from `seed`; uint32. For a fixed `seed` it is a bijection in `index` (MurmurHash3's
+ * finalizer is invertible), so members of one family never share a seed.
+ */
+export function mixSeed(seed: number, index: number): number {
+  return fmix32(fmix32(seed >>> 0) ^ (index >>> 0));
+}
+
+/** MurmurHash3's 32-bit finalizer: an invertible, fully avalanching mix. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** A standard normal variate (Box–Muller; consumes two uniforms, keeps no state). */
+export function sampleNormal(random: () => number): number {
+  // 1 − u lies in (0, 1], so the logarithm is finite.
+  const u = 1 - random();
+  const v = random();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+
+/**
+ * The natural logarithm of a Gamma(shape, 1) variate (Marsaglia & Tsang, 2000). Working in logs
+ * keeps tiny variates (shape ≪ 1 gives values below 1e-300) from underflowing to 0, which would
+ * make a Beta variate 0/0.
+ */
+function logGammaVariate(random: () => number, shape: number): number {
+  if (shape < 1) {
+    // Gamma(a) = Gamma(a + 1) · U^(1/a) (Marsaglia & Tsang's boost for a < 1).
+    return logGammaVariate(random, shape + 1) + Math.log(1 - random()) / shape;
+  }
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    const x = sampleNormal(random);
+    const t = 1 + c * x;
+    if (t <= 0) continue;
+    const v = t * t * t;
+    const u = 1 - random();
+    if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return Math.log(d) + Math.log(v);
+  }
+}
+
+/** A Gamma(shape, 1) variate (mean and variance both `shape`); shape > 0. */
+export function sampleGamma(random: () => number, shape: number): number {
+  if (!(shape > 0)) throw new RangeError(`sampleGamma needs a shape above 0; received ${shape}.`);
+  return Math.exp(logGammaVariate(random, shape));
+}
+
+/** A Beta(a, b) variate in [0, 1], as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b); a, b > 0. */
+export function sampleBeta(random: () => number, a: number, b: number): number {
+  if (!(a > 0) || !(b > 0)) throw new RangeError(`sampleBeta needs both parameters above 0; received ${a} and ${b}.`);
+  const lx = logGammaVariate(random, a);
+  const ly = logGammaVariate(random, b);
+  // X / (X + Y) = 1 / (1 + Y/X), computed from the logs so neither ratio overflows.
+  return 1 / (1 + Math.exp(ly - lx));
+}
