@@ -68,7 +68,7 @@ async function trainRate(executor: Executor, clock: Clock): Promise<number> {
   const order = Int32Array.from({ length: IMAGES }, (_, i) => i);
   let step = 0;
   return bestRate(clock, async () => {
-    for (let start = 0; start < IMAGES; start += TRAIN_BATCH) await executor.step(order, start, start + TRAIN_BATCH, step++);
+    for (let start = 0; start < IMAGES; start += TRAIN_BATCH) await executor.step(order, start, start + TRAIN_BATCH, { epoch: 1, batch: start / TRAIN_BATCH, step: step++ });
   });
 }
 

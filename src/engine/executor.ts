@@ -8,6 +8,13 @@ import type { LayerSelector, OptimizerSpec } from '../config/spec.ts';
 import type { SavedTensor } from './checkpoint.ts';
 import type { StepResult } from './step.ts';
 
+/** Where a batch sits in the run: history epoch (1-based), batch within the epoch, and global step. */
+export interface StepPosition {
+  epoch: number;
+  batch: number;
+  step: number;
+}
+
 export interface Executor {
   /**
    * A fresh optimizer for a training phase, after unfreezing the pretrained base layers `unfreeze`
@@ -15,8 +22,8 @@ export interface Executor {
    */
   startPhase(optimizer: OptimizerSpec, learningRate: number, unfreeze?: LayerSelector): Promise<void>;
   setLearningRate(learningRate: number): Promise<void>;
-  /** Train on the images `order[start..end)` of the training split; `step` numbers the batch across the run (dropout masks). */
-  step(order: Int32Array, start: number, end: number, step: number): Promise<StepResult>;
+  /** Train on the images `order[start..end)` of the training split, at `at` (augmentation and dropout depend on it). */
+  step(order: Int32Array, start: number, end: number, at: StepPosition): Promise<StepResult>;
   /** Class probabilities of the validation split (inference mode), row-major. */
   predictValidation(): Promise<Float32Array>;
   /** The current weight penalty (kernel regularizers), added to the validation objective. */

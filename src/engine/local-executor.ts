@@ -4,11 +4,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LayerSelector, OptimizerSpec } from '../config/spec.ts';
-import { gatherBatch, gatherLabels } from '../data/preprocess.ts';
 import { unfreezeBase } from '../model/pretrained.ts';
 import { setRandomStep } from '../model/random-step.ts';
 import { captureOptimizer, captureWeights, restoreOptimizer, restoreWeights, type SavedTensor } from './checkpoint.ts';
-import type { Executor, HasModel } from './executor.ts';
+import { batchSettings } from './step.ts';
+import { TrainBatches } from './batch.ts';
+import type { Executor, HasModel, StepPosition } from './executor.ts';
 import { penalty } from './loss.ts';
 import { makeOptimizer, type PhaseOptimizer } from './optimizers.ts';
 import { predictProbabilities } from './predict.ts';
@@ -25,11 +26,9 @@ export class LocalExecutor implements Executor, HasModel {
   readonly model: tf.LayersModel;
   private readonly baseLayers: readonly string[];
   private readonly settings: StepSettings;
-  private readonly train: LabeledSplit;
   private readonly validation: LabeledSplit;
   private readonly stepper: LocalStep;
-  private readonly pixels: Float32Array;
-  private readonly labels: Int32Array;
+  private readonly batches: TrainBatches;
   private optimizer: PhaseOptimizer | undefined;
 
   /** `baseLayers`: a pretrained base's layer names in order (for unfreezing), else empty. */
@@ -38,12 +37,9 @@ export class LocalExecutor implements Executor, HasModel {
     this.model = model;
     this.baseLayers = built.baseLayers;
     this.settings = settings;
-    this.train = train;
     this.validation = validation;
     this.stepper = new LocalStep(model, settings, batchSize);
-    const [h, w, c] = settings.shape;
-    this.pixels = new Float32Array(batchSize * h * w * c);
-    this.labels = new Int32Array(batchSize);
+    this.batches = new TrainBatches(train, batchSettings(settings), batchSize, batchSize);
   }
 
   async startPhase(spec: OptimizerSpec, learningRate: number, unfreeze?: LayerSelector): Promise<void> {
@@ -57,16 +53,14 @@ export class LocalExecutor implements Executor, HasModel {
     this.optimizer!.setLearningRate(learningRate);
   }
 
-  async step(order: Int32Array, start: number, end: number, step: number): Promise<StepResult> {
-    const [h, w, c] = this.settings.shape;
-    gatherBatch(this.train.pixels, order, start, end, h * w * c, this.pixels);
-    gatherLabels(this.train.labels, order, start, end, this.labels);
-    setRandomStep(this.model, step);
-    return this.stepper.run(this.pixels, this.labels, end - start, this.optimizer!);
+  async step(order: Int32Array, start: number, end: number, at: StepPosition): Promise<StepResult> {
+    const part = this.batches.prepare(order, start, end, 0, end - start, at.epoch, at.batch);
+    setRandomStep(this.model, at.step);
+    return this.stepper.run(part.pixels, part.labels, part.n, this.optimizer!, part.targets);
   }
 
   async predictValidation(): Promise<Float32Array> {
-    return predictProbabilities(this.model, this.validation, this.settings.shape);
+    return predictProbabilities(this.model, this.validation, this.settings.shape, 256, this.settings.normalization);
   }
 
   async penalty(): Promise<number> {

@@ -9,7 +9,8 @@
  * inside the step; what comes out is plain numbers.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { TrainSpec } from '../config/spec.ts';
+import type { AugmentSpec, TrainSpec } from '../config/spec.ts';
+import type { BatchSettings, InputNormalization } from './batch.ts';
 import { objective, penalty, smoothedTargets } from './loss.ts';
 import { decays, type PhaseOptimizer, type Trainable } from './optimizers.ts';
 
@@ -17,10 +18,26 @@ import { decays, type PhaseOptimizer, type Trainable } from './optimizers.ts';
 export interface StepSettings {
   shape: [number, number, number];
   numClasses: number;
+  /** How pixels become inputs beyond x/255 (validation and test use it too). */
+  normalization?: InputNormalization;
+  /** Training-time augmentation and its seed. */
+  augment?: AugmentSpec;
+  augmentSeed?: number;
   labelSmoothing: number;
   /** One weight per class, or undefined for none. */
   classWeights?: Float32Array;
   clip?: TrainSpec['clip'];
+}
+
+/** The batch-assembly part of the step settings. */
+export function batchSettings(s: StepSettings): BatchSettings {
+  return {
+    shape: s.shape,
+    numClasses: s.numClasses,
+    augmentSeed: s.augmentSeed ?? 0,
+    ...(s.augment && { augment: s.augment }),
+    ...(s.normalization && { normalization: s.normalization }),
+  };
 }
 
 /** Result of one step: the batch's mean objective and how many images it classified right. */
@@ -71,9 +88,15 @@ export class LocalStep {
    * The objective is multiplied by `scale` (a replica's share n_r/n of the global batch, so the
    * replicas' gradients sum to the full batch's). The caller owns and disposes `grads`.
    */
-  gradients(pixels: Float32Array, labels: ArrayLike<number>, n: number, scale = 1): StepResult & { grads: tf.NamedTensorMap } {
+  gradients(pixels: Float32Array, labels: ArrayLike<number>, n: number, scale = 1, soft?: Float32Array): StepResult & { grads: tf.NamedTensorMap } {
     const { shape, numClasses: k, labelSmoothing, classWeights } = this.settings;
-    smoothedTargets(labels, n, k, labelSmoothing, this.targets);
+    if (soft) {
+      // Mixup's blended targets, then smoothed like one-hot ones (both steps are affine).
+      const off = labelSmoothing / k;
+      for (let i = 0; i < n * k; i++) this.targets[i] = (1 - labelSmoothing) * soft[i]! + off;
+    } else {
+      smoothedTargets(labels, n, k, labelSmoothing, this.targets);
+    }
     const xs = tf.tensor4d(pixels.subarray(0, n * shape[0] * shape[1] * shape[2]), [n, ...shape]);
     const ys = tf.tensor2d(this.targets.subarray(0, n * k), [n, k]);
     const ids = tf.tensor1d(Int32Array.from({ length: n }, (_, i) => labels[i]!), 'int32');
@@ -110,8 +133,8 @@ export class LocalStep {
   }
 
   /** One step on `n` images: gradients, then (when the loss is finite) the update. */
-  run(pixels: Float32Array, labels: ArrayLike<number>, n: number, optimizer: PhaseOptimizer): StepResult {
-    const { loss, correct, grads } = this.gradients(pixels, labels, n);
+  run(pixels: Float32Array, labels: ArrayLike<number>, n: number, optimizer: PhaseOptimizer, soft?: Float32Array): StepResult {
+    const { loss, correct, grads } = this.gradients(pixels, labels, n, 1, soft);
     if (Number.isFinite(loss)) this.apply(grads, optimizer);
     else tf.dispose(Object.values(grads));
     return { loss, correct };

@@ -195,7 +195,7 @@ export async function trainModel(input: TrainInput): Promise<TrainResult> {
         const t0 = clock.now();
         const start = b * batchSize;
         const end = Math.min(start + batchSize, input.train.count);
-        const result = await executor.step(order, start, end, (epoch - 1) * batches + b);
+        const result = await executor.step(order, start, end, { epoch, batch: b, step: (epoch - 1) * batches + b });
         if (!Number.isFinite(result.loss)) throw new TrainingDiverged(epoch, b + 1, state.history);
         lossSum += result.loss * (end - start);
         correct += result.correct;

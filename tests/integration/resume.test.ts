@@ -1,7 +1,8 @@
 /**
  * Checkpoints and determinism on the wasm backend with real training:
  * - resuming the engine from each epoch's checkpoint ends with exactly the history and weights
- *   of the uninterrupted run (batch norm, dropout, Adam, a step schedule, early stopping);
+ *   of the uninterrupted run (batch norm, dropout, augmentation with mixup, standardized inputs,
+ *   Adam, a step schedule, early stopping);
  * - a `convlens run` killed with SIGKILL after its first checkpoint resumes on the next run
  *   and publishes the same history and weights as an uninterrupted run.
  */
@@ -22,6 +23,7 @@ import { ReplicaPool } from '../../src/engine/replicas/pool.ts';
 import { LocalExecutor } from '../../src/engine/local-executor.ts';
 import { trainModel, type Checkpoint } from '../../src/engine/train.ts';
 import { buildModel } from '../../src/model/build.ts';
+import { inputNormalization } from '../../src/pipeline/stages/train.ts';
 
 const FILE = 'tests/fixtures/experiments/resume/resume-fashion.yaml';
 let spec: ExperimentSpec;
@@ -42,7 +44,14 @@ async function train(resume?: Checkpoint, checkpoints?: Checkpoint[], pool?: Rep
   const options = { inputShape: dataset.shape, numClasses: 10, seeds: spec.seeds };
   const built = await buildModel(spec.model, options);
   const { model } = built;
-  const settings = { shape: dataset.shape, numClasses: 10, labelSmoothing: 0 };
+  const settings = {
+    shape: dataset.shape,
+    numClasses: 10,
+    labelSmoothing: 0,
+    normalization: inputNormalization(spec, dataset),
+    ...(spec.data.augment && { augment: spec.data.augment }),
+    augmentSeed: spec.seeds.augment,
+  };
   const executor: Executor = pool
     ? await pool.trainer({ model: spec.model, ...options }, settings, dataset.train, dataset.validation, spec.train.batchSize)
     : new LocalExecutor(built, settings, dataset.train, dataset.validation, spec.train.batchSize);

@@ -15,7 +15,7 @@ import type { LayerSelector, OptimizerSpec } from '../../config/spec.ts';
 import { UserError } from '../../lib/errors.ts';
 import type { BackendName } from '../backend.ts';
 import type { SavedTensor } from '../checkpoint.ts';
-import type { Executor } from '../executor.ts';
+import type { Executor, StepPosition } from '../executor.ts';
 import type { LabeledSplit } from '../local-executor.ts';
 import type { StepResult, StepSettings } from '../step.ts';
 import { allocateExchange } from './exchange.ts';
@@ -177,12 +177,12 @@ export class ReplicaExecutor implements Executor {
     await this.pool.all(() => ({ cmd: 'setLearningRate', learningRate }));
   }
 
-  async step(order: Int32Array, start: number, end: number, step: number): Promise<StepResult> {
+  async step(order: Int32Array, start: number, end: number, at: StepPosition): Promise<StepResult> {
     if (order !== this.currentOrder) {
       this.order.set(order);
       this.currentOrder = order;
     }
-    const results = await this.pool.all<StepResult>(() => ({ cmd: 'step', start, end, step }));
+    const results = await this.pool.all<StepResult>(() => ({ cmd: 'step', start, end, at }));
     return results[0]!;
   }
 

@@ -5,6 +5,7 @@
 import type { LayerSelector, ModelSpec, OptimizerSpec, Seeds } from '../../config/spec.ts';
 import type { BackendName } from '../backend.ts';
 import type { SavedTensor } from '../checkpoint.ts';
+import type { StepPosition } from '../executor.ts';
 import type { StepSettings } from '../step.ts';
 import type { ExchangeBuffers } from './exchange.ts';
 
@@ -34,7 +35,7 @@ export type Request =
   | { cmd: 'setup'; recipe: ModelRecipe; settings: StepSettings; data: SharedSplits; batchSize: number; exchange: ExchangeBuffers }
   | { cmd: 'startPhase'; optimizer: OptimizerSpec; learningRate: number; unfreeze?: LayerSelector }
   | { cmd: 'setLearningRate'; learningRate: number }
-  | { cmd: 'step'; start: number; end: number; step: number }
+  | { cmd: 'step'; start: number; end: number; at: StepPosition }
   | { cmd: 'predictValidation' }
   | { cmd: 'penalty' }
   | { cmd: 'captureWeights' }

@@ -10,7 +10,6 @@
  * the replicas' weights stay bit-identical without ever being sent around.
  */
 import * as tf from '@tensorflow/tfjs';
-import { gatherBatch, gatherLabels } from '../../data/preprocess.ts';
 import { buildModel, type BuiltModel } from '../../model/build.ts';
 import { unfreezeBase } from '../../model/pretrained.ts';
 import { setRandomStep } from '../../model/random-step.ts';
@@ -19,7 +18,9 @@ import { captureOptimizer, captureWeights, restoreOptimizer, restoreWeights, typ
 import { penalty } from '../loss.ts';
 import { makeOptimizer, type PhaseOptimizer } from '../optimizers.ts';
 import { predictProbabilities } from '../predict.ts';
-import { LocalStep, type StepResult, type StepSettings } from '../step.ts';
+import { TrainBatches } from '../batch.ts';
+import type { StepPosition } from '../executor.ts';
+import { batchSettings, LocalStep, type StepResult, type StepSettings } from '../step.ts';
 import { Exchange, type ExchangeBuffers } from './exchange.ts';
 import type { ModelRecipe, SharedSplits } from './protocol.ts';
 
@@ -48,13 +49,10 @@ export class Replica {
   private readonly settings: StepSettings;
   private readonly stepper: LocalStep;
   private readonly exchange: Exchange;
-  private readonly trainPixels: Uint8Array;
-  private readonly trainLabels: Uint8Array;
+  private readonly batches: TrainBatches;
   private readonly order: Int32Array;
   private readonly validation: { pixels: Uint8Array; count: number };
   private readonly validationProbs: Float32Array;
-  private readonly pixels: Float32Array;
-  private readonly labels: Int32Array;
   private optimizer: PhaseOptimizer | undefined;
   /** Moving statistics of batch-norm layers that train (frozen ones never change). */
   private statistics: tf.LayerVariable[] = [];
@@ -78,14 +76,11 @@ export class Replica {
     const perReplica = share(batchSize, 0, replicas)[1];
     this.stepper = new LocalStep(this.model, settings, perReplica);
     this.exchange = new Exchange(setup.exchange, replica);
-    const perImage = recipe.inputShape[0] * recipe.inputShape[1] * recipe.inputShape[2];
-    this.trainPixels = new Uint8Array(data.trainPixels);
-    this.trainLabels = new Uint8Array(data.trainLabels);
+    const train = { pixels: new Uint8Array(data.trainPixels), labels: new Uint8Array(data.trainLabels) };
+    this.batches = new TrainBatches(train, batchSettings(settings), perReplica, batchSize);
     this.order = new Int32Array(data.order);
     this.validation = { pixels: new Uint8Array(data.validationPixels), count: data.validationCount };
     this.validationProbs = new Float32Array(data.validationProbs);
-    this.pixels = new Float32Array(perReplica * perImage);
-    this.labels = new Int32Array(perReplica);
   }
 
   startPhase(spec: OptimizerSpec, learningRate: number, unfreeze?: LayerSelector): void {
@@ -105,20 +100,18 @@ export class Replica {
     this.optimizer!.setLearningRate(learningRate);
   }
 
-  step(start: number, end: number, step: number): StepResult {
+  step(start: number, end: number, at: StepPosition): StepResult {
     const n = end - start;
     const [lo, hi] = share(n, this.replica, this.replicas);
     const mine = hi - lo;
-    const [h, w, c] = this.settings.shape;
     const vector = this.vector;
     let offset = 0;
     let grads: tf.NamedTensorMap | undefined;
     const variables = this.stepper.trainableVariables;
     if (mine > 0) {
-      gatherBatch(this.trainPixels, this.order, start + lo, start + hi, h * w * c, this.pixels);
-      gatherLabels(this.trainLabels, this.order, start + lo, start + hi, this.labels);
-      setRandomStep(this.model, step, this.replica);
-      const result = this.stepper.gradients(this.pixels, this.labels, mine, mine / n);
+      const part = this.batches.prepare(this.order, start, end, lo, hi, at.epoch, at.batch);
+      setRandomStep(this.model, at.step, this.replica);
+      const result = this.stepper.gradients(part.pixels, part.labels, mine, mine / n, part.targets);
       grads = result.grads;
       for (const v of variables) {
         const g = grads[v.variable.name];
@@ -168,7 +161,7 @@ export class Replica {
     const perImage = h * w * c;
     const k = this.settings.numClasses;
     const part = { pixels: this.validation.pixels.subarray(lo * perImage, hi * perImage), count: hi - lo };
-    this.validationProbs.set(predictProbabilities(this.model, part, this.settings.shape), lo * k);
+    this.validationProbs.set(predictProbabilities(this.model, part, this.settings.shape, 256, this.settings.normalization), lo * k);
   }
 
   penalty(): number {

@@ -56,7 +56,7 @@ async function handle(request: Envelope): Promise<unknown> {
     case 'setLearningRate':
       return replica!.setLearningRate(request.learningRate);
     case 'step':
-      return replica!.step(request.start, request.end, request.step);
+      return replica!.step(request.start, request.end, request.at);
     case 'predictValidation':
       return replica!.predictValidation();
     case 'penalty':

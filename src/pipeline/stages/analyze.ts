@@ -43,7 +43,7 @@ export async function analyzeStage(ctx: PipelineContext, dataset: Dataset, run: 
   const { evaluate } = await import('../../analysis/evaluate.ts');
   const model = await loadModel(run.saved);
   try {
-    const probs = predictProbabilities(model, dataset.test, dataset.shape);
+    const probs = predictProbabilities(model, dataset.test, dataset.shape, 256, run.facts.normalization);
     const metrics = evaluate(probs, dataset.test.labels, dataset.classes);
     const seconds = (ctx.clock.now() - started) / 1000;
     await ctx.store.put(

@@ -1,6 +1,6 @@
 /**
- * Stage: the data section's figures, from the dataset alone (no model): the class distribution
- * across splits and a sample grid per class. Cached under `figures/<data views key>`, so they
+ * Stage: the data section's figures, from the dataset alone (no model): a sample grid per class,
+ * the class distribution across splits, and one image through the augmentation. Cached under `figures/<data views key>`, so they
  * are drawn once per dataset and data settings, whatever is retrained.
  */
 import type { ExperimentSpec } from '../../config/spec.ts';
@@ -40,7 +40,13 @@ export async function dataViewsStage(ctx: PipelineContext, spec: ExperimentSpec,
   const rows = distribution.distributionRows(dataset.classes, counts);
   const picks = samples.pickPerClass(dataset.train.labels, k, SAMPLES_PER_CLASS, mulberry32(deriveSeed(spec.seeds.split, 'report-samples')));
   const grid = await samples.sampleGrid({ classes: dataset.classes, shape: dataset.shape, pixels: dataset.train.pixels, picks, splitName: 'training split' });
-  const rendered = [
+  const rendered = [];
+  if (spec.data.augment) {
+    const augmented = await import('../../render/images/augment-grid.ts');
+    const view = await augmented.augmentGrid({ spec: spec.data.augment, seed: spec.seeds.augment, shape: dataset.shape, pixels: dataset.train.pixels, index: picks.find((p) => p.length > 0)?.[0] ?? 0, className: dataset.classes[dataset.train.labels[picks.find((p) => p.length > 0)?.[0] ?? 0]!]! });
+    rendered.push(svgFigure({ name: 'augmentations', title: 'One training image, augmented', alt: view.alt, svg: view.svg, width: view.width, height: view.height, data: { kind: 'json', text: view.data } }));
+  }
+  rendered.unshift(
     svgFigure({ name: 'samples', title: 'Sample images per class', alt: grid.alt, svg: grid.svg, width: grid.width, height: grid.height, data: { kind: 'json', text: grid.data } }),
     await renderFigure({
       name: 'class-distribution',
@@ -49,6 +55,6 @@ export async function dataViewsStage(ctx: PipelineContext, spec: ExperimentSpec,
       alt: distribution.classDistributionAlt(dataset.classes, counts),
       data: { kind: 'csv', text: toCsv(['class', 'split', 'count'], rows.map((r) => [r.class, r.split, r.count])) },
     }),
-  ];
+  );
   return storeFigures(ctx, key, rendered, (ctx.clock.now() - started) / 1000);
 }

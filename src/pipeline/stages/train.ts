@@ -6,6 +6,7 @@
  */
 import type { ExperimentSpec } from '../../config/spec.ts';
 import type { Dataset } from '../../data/index.ts';
+import { channelStats } from '../../data/normalize.ts';
 import type { HistoryRow, PhaseRecord } from '../../engine/train.ts';
 import type { SavedModel } from '../../engine/model-io.ts';
 import type { ModelSummary } from '../../model/summary.ts';
@@ -26,6 +27,8 @@ export interface RunFacts {
   phases: PhaseRecord[];
   /** Data-parallel replicas that trained the model (1 = in this process). */
   replicas: number;
+  /** Per-channel standardization of the inputs (training-split statistics), when the experiment asks for it. */
+  normalization?: { mean: number[]; std: number[] };
   /** Peak bytes held in tensors (summed over replicas) and the build process's peak resident memory (replica threads included). */
   memory: { peakTensorBytes: number; peakRssBytes: number };
   /** Set when this run continued from a checkpoint of an interrupted build (the epoch it resumed after). */
@@ -38,6 +41,13 @@ export interface TrainArtifact {
   facts: RunFacts;
   /** True when this build reused a stored run. */
   cached: boolean;
+}
+
+/** The training split's per-channel statistics when `data.normalize` is `standardize`. */
+export function inputNormalization(spec: ExperimentSpec, dataset: Dataset): { mean: number[]; std: number[] } | undefined {
+  if (spec.data.normalize !== 'standardize') return undefined;
+  const stats = channelStats(dataset.train.pixels, dataset.shape[2]);
+  return { mean: [...stats.mean], std: [...stats.std] };
 }
 
 /** Train `spec` on `dataset`, or return the stored run with the same key. */
@@ -71,10 +81,14 @@ export async function trainStage(ctx: PipelineContext, spec: ExperimentSpec, dat
   if (ctx.force) await clearCheckpoints(ctx.store, key);
   if (resume) ctx.log.info(`${spec.id}: resuming from the checkpoint after epoch ${resume.state.epoch}`);
   const classWeights = resolveClassWeights(spec.train.classWeights, dataset.classes, dataset.train.labels, spec.file);
+  const normalization = inputNormalization(spec, dataset);
   const settings = {
     shape: dataset.shape,
     numClasses: dataset.classes.length,
     labelSmoothing: spec.train.labelSmoothing,
+    ...(normalization && { normalization }),
+    ...(spec.data.augment && { augment: spec.data.augment }),
+    augmentSeed: spec.seeds.augment,
     ...(classWeights && { classWeights }),
     ...(spec.train.clip && { clip: spec.train.clip }),
   };
@@ -109,6 +123,7 @@ export async function trainStage(ctx: PipelineContext, spec: ExperimentSpec, dat
       history: result.history,
       phases: result.phases,
       replicas,
+      ...(normalization && { normalization }),
       memory: { peakTensorBytes: result.peakTensorBytes, peakRssBytes: process.resourceUsage().maxRSS * 1024 },
       ...(resume && { resumedAfterEpoch: resume.state.epoch }),
     };

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LayerSelector, OptimizerSpec, TrainSpec } from '../../../src/config/spec.ts';
 import type { SavedTensor } from '../../../src/engine/checkpoint.ts';
-import type { Executor } from '../../../src/engine/executor.ts';
+import type { Executor, StepPosition } from '../../../src/engine/executor.ts';
 import { trainModel, TrainingDiverged, type Checkpoint, type TrainInput } from '../../../src/engine/train.ts';
 
 const BATCHES = 2;
@@ -31,9 +31,9 @@ class FakeExecutor implements Executor {
   async setLearningRate(lr: number) {
     this.lrs.push(lr);
   }
-  async step(_order: Int32Array, start: number, end: number, step: number) {
+  async step(_order: Int32Array, start: number, end: number, at: StepPosition) {
     this.steps += 1;
-    return { loss: this.trainLoss(step), correct: end - start };
+    return { loss: this.trainLoss(at.step), correct: end - start };
   }
   async predictValidation() {
     // One validation image of class 0 with p = exp(−v): its cross-entropy is exactly v.
