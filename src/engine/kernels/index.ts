@@ -1,7 +1,8 @@
 /**
  * convlens's own tfjs kernels for training on the wasm backend.
  *
- * Stock tfjs-backend-wasm 4.22 cannot train a conv2d (no Conv2DBackpropFilter), its
+ * Stock tfjs-backend-wasm 4.22 cannot train a conv2d (no Conv2DBackpropFilter) or a depthwise
+ * conv2d (neither depthwise backprop kernel), its
  * Conv2DBackpropInput is a scalar loop far below its XNNPACK forward conv, and several kernels
  * that training leans on (Tile, MaxPoolGrad, transposed BatchMatMul, leading-axis reductions)
  * are scalar loops too. The kernels here route them through wasm's XNNPACK fast paths or
@@ -13,6 +14,8 @@ import { batchMatMulConfig } from './batch-mat-mul.ts';
 import { fusedBatchNormGradConfig } from './batch-norm-grad.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
+import { depthwiseConv2dBackpropFilterConfig } from './depthwise-conv2d-backprop-filter.ts';
+import { depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop-input.ts';
 import { maxPoolGradConfig } from './max-pool-grad.ts';
 import { meanConfig, sumConfig } from './reduce.ts';
 import { tileConfig } from './tile.ts';
@@ -54,6 +57,8 @@ export function stockGradient(name: string): GradConfig | undefined {
 export function registerWasmTrainingKernels(): void {
   install(() => conv2dBackpropFilterConfig, conv2dBackpropFilterConfig.kernelName);
   install(conv2dBackpropInputConfig, 'Conv2DBackpropInput');
+  install(() => depthwiseConv2dBackpropFilterConfig, depthwiseConv2dBackpropFilterConfig.kernelName);
+  install(() => depthwiseConv2dBackpropInputConfig, depthwiseConv2dBackpropInputConfig.kernelName);
   install(tileConfig, 'Tile');
   install(batchMatMulConfig, 'BatchMatMul');
   install(maxPoolGradConfig, 'MaxPoolGrad');
