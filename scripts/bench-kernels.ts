@@ -5,7 +5,7 @@
  *
  * - `ours` (default) registers convlens's kernels; `stock` runs tfjs-backend-wasm as shipped
  *   (it cannot train a conv2d, so only `micro` forward/dInput figures make sense there).
- * - Models (default: small and resnet, the two of /work/shared/design/BENCHMARK.md): training
+ * - Models (default: small and resnet unless only `micro` is asked for, the two of /work/shared/design/BENCHMARK.md): training
  *   img/s (Adam, batch 64, 512 random images = 8 trainOnBatch calls, best of 3 passes after a
  *   warm-up pass) and inference img/s (batch 256, 512 images, best of 3 after a warm-up).
  * - `profile`: kernel ms per training step and per inference batch (tf.profile, summed by kernel
@@ -56,7 +56,7 @@ const models: ModelCase[] = [
 ];
 
 const chosen = models.filter((m) => args.includes(m.key));
-const run = chosen.length > 0 ? chosen : models.slice(0, 2);
+const run = chosen.length > 0 ? chosen : args.includes('micro') ? [] : models.slice(0, 2);
 
 async function best(reps: number, f: () => Promise<void>): Promise<number> {
   await f();
