@@ -16,6 +16,7 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { depthwiseConv2dBackpropFilterConfig } from './depthwise-conv2d-backprop-filter.ts';
 import { depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop-input.ts';
+import { castConfig, identityConfig } from './identity.ts';
 import { maxPoolGradConfig } from './max-pool-grad.ts';
 import { meanConfig, sumConfig } from './reduce.ts';
 import { tileConfig } from './tile.ts';
@@ -64,5 +65,7 @@ export function registerWasmTrainingKernels(): void {
   install(maxPoolGradConfig, 'MaxPoolGrad');
   install(sumConfig, 'Sum');
   install(meanConfig, 'Mean');
+  install(identityConfig, 'Identity');
+  install(castConfig, 'Cast');
   installGradient(fusedBatchNormGradConfig, 'FusedBatchNorm');
 }
