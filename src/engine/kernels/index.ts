@@ -11,7 +11,9 @@
  */
 import { getGradient, getKernel, registerGradient, registerKernel, unregisterKernel, type GradConfig, type KernelConfig } from '@tensorflow/tfjs';
 import { batchMatMulConfig } from './batch-mat-mul.ts';
-import { fusedBatchNormGradConfig } from './batch-norm-grad.ts';
+import { batchNormConfig } from './batch-norm.ts';
+import { batchNormGradSumsConfig, fusedBatchNormGradConfig } from './batch-norm-grad.ts';
+import { addConfig, multiplyConfig, realDivConfig, subConfig } from './binary.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { depthwiseConv2dBackpropFilterConfig } from './depthwise-conv2d-backprop-filter.ts';
@@ -19,6 +21,9 @@ import { depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop-
 import { castConfig, identityConfig } from './identity.ts';
 import { maxPoolGradConfig } from './max-pool-grad.ts';
 import { meanConfig, sumConfig } from './reduce.ts';
+import { meanGradConfig, sumGradConfig } from './reduce-grad.ts';
+import { reluGradConfig, reluGradKernelConfig } from './relu-grad.ts';
+import { stepConfig } from './step.ts';
 import { tileConfig } from './tile.ts';
 
 /** Kernel functions and gradient functions we registered, to recognise our own on a repeat call. */
@@ -67,5 +72,16 @@ export function registerWasmTrainingKernels(): void {
   install(meanConfig, 'Mean');
   install(identityConfig, 'Identity');
   install(castConfig, 'Cast');
+  install(addConfig, 'Add');
+  install(subConfig, 'Sub');
+  install(multiplyConfig, 'Multiply');
+  install(realDivConfig, 'RealDiv');
+  install(stepConfig, 'Step');
+  install(batchNormConfig, 'FusedBatchNorm');
+  install(() => batchNormGradSumsConfig, batchNormGradSumsConfig.kernelName);
+  install(() => reluGradKernelConfig, reluGradKernelConfig.kernelName);
   installGradient(fusedBatchNormGradConfig, 'FusedBatchNorm');
+  installGradient(reluGradConfig, 'Relu');
+  installGradient(sumGradConfig, 'Sum');
+  installGradient(meanGradConfig, 'Mean');
 }

@@ -15,3 +15,4 @@ clang --target=wasm32 -msimd128 -mbulk-memory -O3 -ffreestanding -nostdlib -fno-
   -Wall -Wextra -Werror -std=c11 \
   -Wl,--no-entry -Wl,--import-memory -Wl,--stack-first -Wl,-z,stack-size=0 -Wl,--strip-all \
   -o "$out" ./*.c
+chmod 644 "$out"
