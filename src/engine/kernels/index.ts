@@ -16,6 +16,7 @@ import { batchNormGradSumsConfig, fusedBatchNormGradConfig } from './batch-norm-
 import { addConfig, multiplyConfig, realDivConfig, subConfig } from './binary.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
+import { conv2dConfig, fusedConv2dConfig } from './conv2d.ts';
 import { depthwiseConv2dBackpropFilterConfig } from './depthwise-conv2d-backprop-filter.ts';
 import { depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop-input.ts';
 import { castConfig, identityConfig } from './identity.ts';
@@ -65,6 +66,8 @@ export function registerWasmTrainingKernels(): void {
   install(conv2dBackpropInputConfig, 'Conv2DBackpropInput');
   install(() => depthwiseConv2dBackpropFilterConfig, depthwiseConv2dBackpropFilterConfig.kernelName);
   install(() => depthwiseConv2dBackpropInputConfig, depthwiseConv2dBackpropInputConfig.kernelName);
+  install(conv2dConfig, 'Conv2D');
+  install(fusedConv2dConfig, 'FusedConv2D');
   install(tileConfig, 'Tile');
   install(batchMatMulConfig, 'BatchMatMul');
   install(maxPoolGradConfig, 'MaxPoolGrad');

@@ -66,7 +66,8 @@ static void block(int mr, int nv, const float *x, int xrs, int xcs, const float 
 }
 
 // Copies image rows [0, HP) x [0, WP) of the padded image (input row ih = i - top) into xp.
-static void pad_image(const float *x, int H, int W, int C, int top, int left, int HP, int WP, float *xp) {
+// Shared with conv2d.c.
+void pad_image(const float *x, int H, int W, int C, int top, int left, int HP, int WP, float *xp) {
   for (int i = 0; i < HP; i++) {
     float *row = xp + i * WP * C;
     int ih = i - top;
