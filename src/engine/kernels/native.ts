@@ -29,6 +29,10 @@ export interface NativeExports {
     N: number, H: number, W: number, C: number, OH: number, OW: number, CO4: number,
     KH: number, KW: number, SH: number, SW: number, top: number, left: number, act: number, alpha: number,
   ): void;
+  max_pool_grad_f32(
+    x: number, dy: number, dx: number, acc: number, N: number, H: number, W: number, C: number, OH: number, OW: number,
+    FH: number, FW: number, SH: number, SW: number, top: number, left: number,
+  ): void;
   binary_f32(op: number, a: number, b: number, out: number, n: number, period: number, bRepeats: number): void;
   step_f32(x: number, out: number, n: number, alpha: number): void;
   relu_grad_f32(dy: number, x: number, out: number, n: number): void;
