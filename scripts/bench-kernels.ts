@@ -128,7 +128,7 @@ if (mode === 'ours') {
 }
 
 if (args.includes('micro')) {
-  type Shape = { n: number; h: number; w: number; cin: number; cout: number; k: number };
+  type Shape = { n: number; h: number; w: number; cin: number; cout: number; k: number; s?: number };
   const shapes: Shape[] = [
     { n: 64, h: 28, w: 28, cin: 1, cout: 32, k: 3 },
     { n: 64, h: 14, w: 14, cin: 32, cout: 64, k: 3 },
@@ -138,6 +138,8 @@ if (args.includes('micro')) {
     { n: 64, h: 16, w: 16, cin: 32, cout: 32, k: 3 },
     { n: 64, h: 8, w: 8, cin: 64, cout: 64, k: 3 },
     { n: 64, h: 16, w: 16, cin: 16, cout: 32, k: 1 },
+    { n: 64, h: 32, w: 32, cin: 16, cout: 32, k: 3, s: 2 },
+    { n: 64, h: 16, w: 16, cin: 32, cout: 64, k: 3, s: 2 },
   ];
   const ms = (g: () => tf.Tensor): number => {
     let bestMs = Infinity;
@@ -153,13 +155,15 @@ if (args.includes('micro')) {
   for (const s of shapes) {
     const x = tf.randomNormal([s.n, s.h, s.w, s.cin], 0, 1, 'float32', 1) as tf.Tensor4D;
     const f = tf.randomNormal([s.k, s.k, s.cin, s.cout], 0, 1, 'float32', 2) as tf.Tensor4D;
-    const dy = tf.randomNormal([s.n, s.h, s.w, s.cout], 0, 1, 'float32', 3) as tf.Tensor4D;
-    const gf = (2 * s.n * s.h * s.w * s.k * s.k * s.cin * s.cout) / 1e9;
-    const row: Record<string, string> = { shape: `${s.h}x${s.w}x${s.cin}->${s.cout} k${s.k}` };
-    row['fwd GFLOP/s'] = (gf / (ms(() => tf.conv2d(x, f, 1, 'same')) / 1e3)).toFixed(1);
-    row['dInput GFLOP/s'] = (gf / (ms(() => tf.conv2dTranspose(dy, f, x.shape, 1, 'same')) / 1e3)).toFixed(1);
+    const stride = s.s ?? 1;
+    const [oh, ow] = [Math.ceil(s.h / stride), Math.ceil(s.w / stride)];
+    const dy = tf.randomNormal([s.n, oh, ow, s.cout], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const gf = (2 * s.n * oh * ow * s.k * s.k * s.cin * s.cout) / 1e9;
+    const row: Record<string, string> = { shape: `${s.h}x${s.w}x${s.cin}->${s.cout} k${s.k}${stride > 1 ? ` s${stride}` : ''}` };
+    row['fwd GFLOP/s'] = (gf / (ms(() => tf.conv2d(x, f, stride, 'same')) / 1e3)).toFixed(1);
+    row['dInput GFLOP/s'] = (gf / (ms(() => tf.conv2dTranspose(dy, f, x.shape, stride, 'same')) / 1e3)).toFixed(1);
     if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) {
-      const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: f.shape };
+      const attrs = { strides: stride, pad: 'same', dataFormat: 'NHWC', filterShape: f.shape };
       row['dFilter GFLOP/s'] = (gf / (ms(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor) / 1e3)).toFixed(1);
     }
     console.log(JSON.stringify(row));
