@@ -50,6 +50,19 @@ type Args = {
   };
 };
 
+/** Whether 3x3 stride-1 convolutions use Winograd F(2x2, 3x3) (tests and benchmarks turn it off). */
+let winograd = true;
+/** Tiles per Winograd chunk (0: chosen from the channel counts). */
+let winogradChunk = 0;
+
+/** Turns the Winograd route on or off; returns the previous setting. */
+export function setWinograd(enabled: boolean, chunkTiles = 0): boolean {
+  const previous = winograd;
+  winograd = enabled;
+  winogradChunk = chunkTiles;
+  return previous;
+}
+
 /**
  * Writes conv(x, filter) (+ bias, activation) into `out` [N, OH, OW, CO] natively. `filter` and
  * `bias` are heap byte offsets of float32 data in tfjs layouts ([KH, KW, C, CO] and [CO]).
@@ -71,6 +84,18 @@ export function nativeConv2d(
   const padFloats = ((OH - 1) * SH + KH) * ((OW - 1) * SW + KW) * C;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
+  if (winograd && KH === 3 && KW === 3 && SH === 1 && SW === 1 && C % 4 === 0 && CO % 4 === 0) {
+    // Winograd F(2x2, 3x3): scratch [U (16 x C x CO) | padded image | V and M of one chunk].
+    const TH = Math.ceil(OH / 2);
+    const TW = Math.ceil(OW / 2);
+    // 8 tiles per chunk measured best from 16 to 128 channels (4-64 tried; see README.md).
+    const T = winogradChunk > 0 ? winogradChunk : 8;
+    const floatsU = 16 * C * CO;
+    const scratch = nat.scratch(floatsU + (2 * TH + 2) * (2 * TW + 2) * C + 16 * T * (C + CO));
+    nat.fn.winograd_filter(filter, scratch, C, CO);
+    nat.fn.conv2d_winograd(nat.ptr(x), scratch, bias, nat.ptr(out), scratch + 4 * floatsU, N, H, W, C, OH, OW, CO, top, left, activation, alpha, T);
+    return;
+  }
   if (CO % 4 === 0) {
     const scratch = nat.scratch(padFloats);
     nat.fn.conv2d_forward(nat.ptr(x), filter, bias, nat.ptr(out), scratch, N, H, W, C, OH, OW, CO, KH, KW, SH, SW, top, left, activation, alpha);

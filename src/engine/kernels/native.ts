@@ -37,6 +37,11 @@ export interface NativeExports {
     dy: number, wt: number, dx: number, scratch: number, N: number, H: number, W: number, CI4: number, OH: number, OW: number,
     CO: number, KH: number, KW: number, SH: number, SW: number, top: number, left: number, mt: number, ml: number, OHP: number, OWP: number,
   ): void;
+  winograd_filter(w: number, U: number, C: number, CO: number): void;
+  conv2d_winograd(
+    x: number, U: number, bias: number, y: number, scratch: number, N: number, H: number, W: number, C: number,
+    OH: number, OW: number, CO: number, top: number, left: number, act: number, alpha: number, T: number,
+  ): void;
   binary_f32(op: number, a: number, b: number, out: number, n: number, period: number, bRepeats: number): void;
   step_f32(x: number, out: number, n: number, alpha: number): void;
   relu_grad_f32(dy: number, x: number, out: number, n: number): void;
