@@ -11,7 +11,9 @@
  * [KH, KW, Cin, Cout] layout directly. The C code reads dy and writes dW with a channel stride
  * that is a multiple of 4; for other Cout, dy is copied into a channel-padded scratch copy and
  * dW is cropped back. All strides and paddings; dilation 1 (tfjs's conv2d gradient rejects
- * dilation > 1 before calling this kernel). The previous route (a JS-built im2col matrix fed to
+ * dilation > 1 before calling this kernel). 3x3 stride-1 filters with channel counts divisible by
+ * 4 take the Winograd F(2x2, 3x3) route instead (native/winograd.c: 2.25x fewer multiplies). The
+ * previous route (a JS-built im2col matrix fed to
  * XNNPACK's GEMM) is described in README.md with its measurements.
  */
 import {
@@ -22,6 +24,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs';
+import { winogradGradTiles } from './conv2d.ts';
 import { native } from './native.ts';
 import { heapView, type WasmBackend } from './wasm-backend.ts';
 
@@ -70,6 +73,15 @@ export function conv2dBackpropFilterWasm(args: {
   const padFloats = ((OH - 1) * SH + KH) * ((OW - 1) * SW + KW) * C;
   const pixels = N * OH * OW;
   const rows = KH * KW * C;
+  const T = winogradGradTiles();
+  if (T > 0 && KH === 3 && KW === 3 && SH === 1 && SW === 1 && C % 4 === 0 && CO % 4 === 0) {
+    // Winograd F(2x2, 3x3) backwards; scratch [dU | padded x | padded dy | V and dM of a chunk].
+    const TH = Math.ceil(OH / 2);
+    const TW = Math.ceil(OW / 2);
+    const scratch = nat.scratch(16 * C * CO + (2 * TH + 2) * (2 * TW + 2) * C + 4 * TH * TW * CO + 16 * T * (C + CO));
+    nat.fn.conv2d_backprop_filter_winograd(nat.ptr(x), nat.ptr(dy), nat.ptr(out), scratch, N, H, W, C, OH, OW, CO, info.padInfo.top, info.padInfo.left, T);
+    return out;
+  }
   if (CO4 === CO) {
     const scratch = nat.scratch(padFloats);
     nat.fn.conv2d_backprop_filter(nat.ptr(x), nat.ptr(dy), nat.ptr(out), scratch, N, H, W, C, OH, OW, CO4, KH, KW, SH, SW, info.padInfo.top, info.padInfo.left);

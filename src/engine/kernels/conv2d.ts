@@ -52,15 +52,26 @@ type Args = {
 
 /** Whether 3x3 stride-1 convolutions use Winograd F(2x2, 3x3) (tests and benchmarks turn it off). */
 let winograd = true;
-/** Tiles per Winograd chunk (0: chosen from the channel counts). */
+/** Tiles per Winograd chunk for the forward and filter-gradient kernels (0: the measured defaults). */
 let winogradChunk = 0;
+let winogradGradChunk = 0;
 
-/** Turns the Winograd route on or off; returns the previous setting. */
-export function setWinograd(enabled: boolean, chunkTiles = 0): boolean {
+/**
+ * Turns the Winograd route (forward, stride-1 dInput and dFilter) on or off, optionally with
+ * chunk sizes for benchmarking; returns the previous on/off setting.
+ */
+export function setWinograd(enabled: boolean, chunkTiles = 0, gradChunkTiles = 0): boolean {
   const previous = winograd;
   winograd = enabled;
   winogradChunk = chunkTiles;
+  winogradGradChunk = gradChunkTiles;
   return previous;
+}
+
+/** Tiles per chunk for the Winograd filter gradient, or 0 when the Winograd route is off. */
+export function winogradGradTiles(): number {
+  // 24 tiles per chunk measured best (8-256 tried): V and dM of a chunk stay in L1.
+  return winograd ? winogradGradChunk || 24 : 0;
 }
 
 /**
