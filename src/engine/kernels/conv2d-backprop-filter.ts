@@ -89,15 +89,11 @@ export function conv2dBackpropFilterWasm(args: {
   }
   // Channel-padded copies: [dy (pixels x CO4) | dW (rows x CO4) | padded image].
   const scratch = nat.scratch(pixels * CO4 + rows * CO4 + padFloats);
-  const heap = new Float32Array(heapView(backend, out).buffer);
-  const dyPadded = scratch / 4;
-  const dwPadded = dyPadded + pixels * CO4;
-  const src = nat.ptr(dy) / 4;
-  heap.fill(0, dyPadded, dyPadded + pixels * CO4);
-  for (let p = 0; p < pixels; p++) heap.set(heap.subarray(src + p * CO, src + (p + 1) * CO), dyPadded + p * CO4);
-  nat.fn.conv2d_backprop_filter(nat.ptr(x), dyPadded * 4, dwPadded * 4, (dwPadded + rows * CO4) * 4, N, H, W, C, OH, OW, CO4, KH, KW, SH, SW, info.padInfo.top, info.padInfo.left);
-  const dw = heapView(backend, out);
-  for (let r = 0; r < rows; r++) dw.set(heap.subarray(dwPadded + r * CO4, dwPadded + r * CO4 + CO), r * CO);
+  const dyPadded = scratch;
+  const dwPadded = dyPadded + pixels * CO4 * 4;
+  nat.fn.copy_rows_f32(nat.ptr(dy), CO, dyPadded, CO4, pixels, CO, 1);
+  nat.fn.conv2d_backprop_filter(nat.ptr(x), dyPadded, dwPadded, dwPadded + rows * CO4 * 4, N, H, W, C, OH, OW, CO4, KH, KW, SH, SW, info.padInfo.top, info.padInfo.left);
+  nat.fn.copy_rows_f32(dwPadded, CO4, nat.ptr(out), CO, rows, CO, 0);
   return out;
 }
 

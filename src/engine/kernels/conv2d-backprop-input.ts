@@ -74,10 +74,7 @@ function backpropInputStrided(backend: WasmBackend, dy: TensorInfo, filter: Tens
   const dxAt = padded ? wt + taps * CO * CI4 : nat.ptr(out) / 4;
   const dyImage = wt + taps * CO * CI4 + (padded ? N * H * W * CI4 : 0);
   nat.fn.conv2d_backprop_input_strided(nat.ptr(dy), wt * 4, dxAt * 4, dyImage * 4, N, H, W, CI4, OH, OW, CO, KH, KW, SH, SW, top, left, mt, ml, OHP, OWP);
-  if (padded) {
-    const o = nat.ptr(out) / 4;
-    for (let p = 0; p < N * H * W; p++) heap.copyWithin(o + p * CI, dxAt + p * CI4, dxAt + p * CI4 + CI);
-  }
+  if (padded) nat.fn.copy_rows_f32(dxAt * 4, CI4, nat.ptr(out), CI, N * H * W, CI, 0);
   return out;
 }
 

@@ -117,16 +117,13 @@ export function nativeConv2d(
   const rows = KH * KW * C;
   const pixels = N * OH * OW;
   const scratch = nat.scratch(rows * CO4 + CO4 + pixels * CO4 + padFloats);
-  const heap = new Float32Array(heapView(backend, out).buffer);
-  const f4 = scratch / 4;
-  const b4 = f4 + rows * CO4;
-  const y4 = b4 + CO4;
-  heap.fill(0, f4, y4);
-  for (let r = 0; r < rows; r++) heap.copyWithin(f4 + r * CO4, filter / 4 + r * CO, filter / 4 + (r + 1) * CO);
-  if (bias !== 0) heap.copyWithin(b4, bias / 4, bias / 4 + CO);
-  nat.fn.conv2d_forward(nat.ptr(x), f4 * 4, bias !== 0 ? b4 * 4 : 0, y4 * 4, (y4 + pixels * CO4) * 4, N, H, W, C, OH, OW, CO4, KH, KW, SH, SW, top, left, activation, alpha);
-  const o = nat.ptr(out) / 4;
-  for (let p = 0; p < pixels; p++) heap.copyWithin(o + p * CO, y4 + p * CO4, y4 + p * CO4 + CO);
+  const f4 = scratch;
+  const b4 = f4 + rows * CO4 * 4;
+  const y4 = b4 + CO4 * 4;
+  nat.fn.copy_rows_f32(filter, CO, f4, CO4, rows, CO, 1);
+  if (bias !== 0) nat.fn.copy_rows_f32(bias, CO, b4, CO4, 1, CO, 1);
+  nat.fn.conv2d_forward(nat.ptr(x), f4, bias !== 0 ? b4 : 0, y4, y4 + pixels * CO4 * 4, N, H, W, C, OH, OW, CO4, KH, KW, SH, SW, top, left, activation, alpha);
+  nat.fn.copy_rows_f32(y4, CO4, nat.ptr(out), CO, pixels, CO, 0);
 }
 
 function makeConv(fused: boolean, fallback: KernelFunc | undefined): (args: Args) => TensorInfo {

@@ -109,3 +109,18 @@ void relu_grad_f32(const float *dy, const float *x, float *out, int n) {
     out[i] = dy[i] * (v > 0 ? 1.0f : (v != v ? __builtin_nanf("") : 0.0f));
   }
 }
+
+// Copies `count` floats from each of `rows` rows (src rows srcStride floats apart) to dst rows
+// dstStride floats apart, zero-filling dst columns [count, dstStride) when pad is set: the
+// channel padding and cropping around kernels that work on channel counts rounded up to 4.
+EXPORT("copy_rows_f32")
+void copy_rows_f32(const float *src, int srcStride, float *dst, int dstStride, int rows, int count, int pad) {
+  for (int r = 0; r < rows; r++) {
+    const float *s = src + r * srcStride;
+    float *d = dst + r * dstStride;
+    int c = 0;
+    for (; c < count; c++) d[c] = s[c];
+    if (pad)
+      for (; c < dstStride; c++) d[c] = 0.0f;
+  }
+}
