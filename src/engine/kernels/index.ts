@@ -23,7 +23,7 @@ import { castConfig, identityConfig } from './identity.ts';
 import { maxPoolGradConfig } from './max-pool-grad.ts';
 import { meanConfig, sumConfig } from './reduce.ts';
 import { meanGradConfig, sumGradConfig } from './reduce-grad.ts';
-import { reluGradConfig, reluGradKernelConfig } from './relu-grad.ts';
+import { reluGradConfig, reluGradKernelConfig, squareGradConfig, squareGradKernelConfig } from './fused-grads.ts';
 import { stepConfig } from './step.ts';
 import { tileConfig } from './tile.ts';
 
@@ -83,8 +83,10 @@ export function registerWasmTrainingKernels(): void {
   install(batchNormConfig, 'FusedBatchNorm');
   install(() => batchNormGradSumsConfig, batchNormGradSumsConfig.kernelName);
   install(() => reluGradKernelConfig, reluGradKernelConfig.kernelName);
+  install(() => squareGradKernelConfig, squareGradKernelConfig.kernelName);
   installGradient(fusedBatchNormGradConfig, 'FusedBatchNorm');
   installGradient(reluGradConfig, 'Relu');
+  installGradient(squareGradConfig, 'Square');
   installGradient(sumGradConfig, 'Sum');
   installGradient(meanGradConfig, 'Mean');
 }

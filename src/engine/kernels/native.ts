@@ -50,6 +50,7 @@ export interface NativeExports {
   binary_f32(op: number, a: number, b: number, out: number, n: number, period: number, bRepeats: number): void;
   step_f32(x: number, out: number, n: number, alpha: number): void;
   relu_grad_f32(dy: number, x: number, out: number, n: number): void;
+  square_grad_f32(dy: number, x: number, out: number, n: number): void;
   sum_leading_f32(x: number, out: number, acc: number, rows: number, inner: number, divisor: number): void;
   batch_norm_f32(x: number, coef: number, y: number, rows: number, C: number): void;
   batch_norm_grad_sums_f32(dy: number, x: number, mean: number, sumDy: number, sumDyXm: number, acc: number, rows: number, C: number): void;

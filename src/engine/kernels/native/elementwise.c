@@ -124,3 +124,13 @@ void copy_rows_f32(const float *src, int srcStride, float *dst, int dstStride, i
       for (; c < dstStride; c++) d[c] = 0.0f;
   }
 }
+
+// Square gradient: out = dy * (x * 2), the stock gradient's two multiplications in one pass
+// (same operations in the same order, so the same bits).
+EXPORT("square_grad_f32")
+void square_grad_f32(const float *dy, const float *x, float *out, int n) {
+  const v128_t two = wasm_f32x4_splat(2.0f);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, wasm_f32x4_mul(wasm_v128_load(dy + i), wasm_f32x4_mul(wasm_v128_load(x + i), two)));
+  for (; i < n; i++) out[i] = dy[i] * (x[i] * 2.0f);
+}

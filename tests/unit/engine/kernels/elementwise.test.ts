@@ -1,5 +1,6 @@
 /**
- * Native Add/Sub/Multiply/RealDiv, Step and the fused ReLU gradient against the cpu backend.
+ * Native Add/Sub/Multiply/RealDiv, Step and the fused ReLU and Square gradients against the cpu
+ * backend (and the stock gradients).
  * Each output element is one float32 operation on both backends, so results must be
  * bit-identical, NaN and infinities included; unsupported broadcasts must reach the stock kernel.
  */
@@ -108,6 +109,25 @@ describe('native elementwise kernels on wasm', () => {
     expect(firstDifference(fused, onCpu)).toBe(-1);
   });
 
+  it('the fused Square gradient equals the stock dy·(x·2) bit for bit, on wasm and against cpu', async () => {
+    const random = mulberry32(6);
+    const x = specialValues(random, 3 * 4 * 5 * 8);
+    const dy = specialValues(random, x.length);
+    const grad = (): Float32Array =>
+      tf.tidy(() => tf.grad((a: tf.Tensor) => tf.square(a))(tf.tensor(x, [3, 4, 5, 8]), tf.tensor(dy, [3, 4, 5, 8])).dataSync() as Float32Array);
+    await useWasm();
+    const fused = grad();
+    const ours = tf.getGradient('Square')!;
+    expect(ours).not.toBe(stockGradient('Square'));
+    tf.registerGradient(stockGradient('Square')!);
+    const stockOnWasm = grad();
+    tf.registerGradient(ours);
+    await useCpu();
+    const onCpu = grad();
+    expect(firstDifference(fused, stockOnWasm)).toBe(-1);
+    expect(firstDifference(fused, onCpu)).toBe(-1);
+  });
+
   it('free every intermediate', async () => {
     await useWasm();
     const a = tf.tensor(randomValues(mulberry32(1), 96), [2, 3, 4, 4]);
@@ -115,6 +135,7 @@ describe('native elementwise kernels on wasm', () => {
     const once = (): void => {
       tf.dispose([tf.mul(a, c), tf.sub(c, a), tf.div(a, 2), tf.add(a, a), tf.step(a)]);
       tf.grad((t: tf.Tensor) => tf.sum(tf.relu(t)))(a).dispose();
+      tf.grad((t: tf.Tensor) => tf.sum(tf.square(t)))(a).dispose();
     };
     once();
     const before = liveCounts();
