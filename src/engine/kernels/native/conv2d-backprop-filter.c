@@ -76,7 +76,9 @@ void pad_image(const float *x, int H, int W, int C, int top, int left, int HP, i
       continue;
     }
     // Columns j with input column j - left inside [0, W).
-    int j0 = left < 0 ? 0 : left;
+    // Clamped to the row: a large explicit left padding can exceed the padded width that
+    // strided outputs actually read.
+    int j0 = left < 0 ? 0 : left > WP ? WP : left;
     int j1 = W + left < WP ? W + left : WP;
     if (j1 < j0) j1 = j0;
     if (j0 > 0) __builtin_memset(row, 0, (unsigned)(j0 * C) * sizeof(float));

@@ -151,6 +151,19 @@ describe('Conv2D / FusedConv2D on wasm', () => {
     expect(err).toBeLessThan(TOLERANCE);
   });
 
+  it('handles explicit padding wider than the strided outputs read (1x1 filter, pad 5, stride 3, width 1)', async () => {
+    const cases: Case[] = [
+      { x: [2, 1, 1, 4], filter: [1, 1, 4, 8], strides: [3, 3], pad: [[0, 0], [5, 0], [5, 0], [0, 0]], dilations: [1, 1], bias: true, activation: 'linear' },
+      { x: [1, 2, 1, 3], filter: [1, 1, 3, 5], strides: [3, 3], pad: [[0, 0], [5, 1], [5, 0], [0, 0]], dilations: [1, 1], bias: false, activation: 'relu' },
+    ];
+    for (const c of cases) {
+      await useCpu();
+      const expected = run(c, 1);
+      await useWasm();
+      expect(maxRelativeError(run(c, 1), expected), JSON.stringify(c)).toBeLessThan(TOLERANCE);
+    }
+  });
+
   it('frees every intermediate, with channel-padded outputs too', async () => {
     await useWasm();
     const c: Case = { x: [2, 7, 6, 3], filter: [3, 3, 3, 5], strides: [1, 1], pad: 'same', dilations: [1, 1], bias: true, activation: 'relu' };
