@@ -10,6 +10,7 @@
  * backend is active; see README.md in this folder for the measurements behind each choice.
  */
 import { getGradient, getKernel, registerGradient, registerKernel, unregisterKernel, type GradConfig, type KernelConfig } from '@tensorflow/tfjs';
+import { avgPoolGradConfig } from './avg-pool-grad.ts';
 import { batchMatMulConfig } from './batch-mat-mul.ts';
 import { batchNormConfig } from './batch-norm.ts';
 import { batchNormGradSumsConfig, fusedBatchNormGradConfig } from './batch-norm-grad.ts';
@@ -71,6 +72,7 @@ export function registerWasmTrainingKernels(): void {
   install(tileConfig, 'Tile');
   install(batchMatMulConfig, 'BatchMatMul');
   install(maxPoolGradConfig, 'MaxPoolGrad');
+  install(avgPoolGradConfig, 'AvgPoolGrad');
   install(sumConfig, 'Sum');
   install(meanConfig, 'Mean');
   install(identityConfig, 'Identity');

@@ -47,6 +47,10 @@ export interface NativeExports {
     OH: number, OW: number, CO: number, top: number, left: number, T: number,
   ): void;
   copy_rows_f32(src: number, srcStride: number, dst: number, dstStride: number, rows: number, count: number, pad: number): void;
+  avg_pool_grad_f32(
+    dy: number, dx: number, acc: number, N: number, H: number, W: number, C: number, OH: number, OW: number,
+    FH: number, FW: number, SH: number, SW: number, padTop: number, padLeft: number, mult: number,
+  ): void;
   binary_f32(op: number, a: number, b: number, out: number, n: number, period: number, bRepeats: number): void;
   step_f32(x: number, out: number, n: number, alpha: number): void;
   relu_grad_f32(dy: number, x: number, out: number, n: number): void;
