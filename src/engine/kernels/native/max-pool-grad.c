@@ -3,7 +3,8 @@
 // -Infinity (all -Infinity or NaN, or entirely padding) passes no gradient. Windows are visited
 // in ascending output order; when windows overlap, each dx element sums its contributions in
 // float64 in that order and is rounded once (as the cpu backend does), otherwise dx is written
-// directly. Channels are handled 4 at a time (f32x4 compare + select of value and index).
+// directly. Channels are handled 4 at a time (f32x4 compare + select of value and index); whole
+// 2x2 windows without overlap take a branch-free path that writes masked dy vectors.
 #include "common.h"
 
 static inline void give(float *dx, double *acc, int at, float g) {
@@ -32,6 +33,29 @@ void max_pool_grad_f32(const float *x, const float *dy, float *dx, double *acc, 
         const int c0 = cc < 0 ? 0 : cc, c1 = cc + FW < W ? cc + FW : W;
         const float *g = dy + ((n * OH + oh) * OW + ow) * C;
         int d = 0;
+        if (!acc && r1 - r0 == 2 && c1 - c0 == 2) {
+          // A whole 2x2 window that overlaps no other (the common pool): branch-free. m_k says
+          // cell k raised the running maximum; the argmax is the last such cell, so each cell
+          // gets dy where its mask is set and no later one is.
+          const int i00 = ((n * H + r0) * W + c0) * C, i01 = i00 + C, i10 = i00 + W * C, i11 = i10 + C;
+          for (; d + 4 <= C; d += 4) {
+            v128_t v0 = wasm_v128_load(x + i00 + d), v1 = wasm_v128_load(x + i01 + d);
+            v128_t v2 = wasm_v128_load(x + i10 + d), v3 = wasm_v128_load(x + i11 + d);
+            v128_t m0 = wasm_f32x4_gt(v0, wasm_f32x4_splat(-__builtin_inff()));
+            v128_t best = wasm_v128_bitselect(v0, wasm_f32x4_splat(-__builtin_inff()), m0);
+            v128_t m1 = wasm_f32x4_gt(v1, best);
+            best = wasm_v128_bitselect(v1, best, m1);
+            v128_t m2 = wasm_f32x4_gt(v2, best);
+            best = wasm_v128_bitselect(v2, best, m2);
+            v128_t m3 = wasm_f32x4_gt(v3, best);
+            v128_t later2 = m3, later1 = wasm_v128_or(m2, m3), later0 = wasm_v128_or(m1, later1);
+            v128_t gv = wasm_v128_load(g + d);
+            wasm_v128_store(dx + i11 + d, wasm_v128_and(gv, m3));
+            wasm_v128_store(dx + i10 + d, wasm_v128_and(gv, wasm_v128_andnot(m2, later2)));
+            wasm_v128_store(dx + i01 + d, wasm_v128_and(gv, wasm_v128_andnot(m1, later1)));
+            wasm_v128_store(dx + i00 + d, wasm_v128_and(gv, wasm_v128_andnot(m0, later0)));
+          }
+        }
         for (; d + 4 <= C; d += 4) {
           v128_t best = wasm_f32x4_splat(-__builtin_inff());
           v128_t at = wasm_i32x4_splat(-1);
