@@ -51,6 +51,8 @@ export interface NativeExports {
     dy: number, dx: number, acc: number, N: number, H: number, W: number, C: number, OH: number, OW: number,
     FH: number, FW: number, SH: number, SW: number, padTop: number, padLeft: number, mult: number,
   ): void;
+  tanh_f32(x: number, out: number, n: number): void;
+  selu_f32(x: number, out: number, n: number): void;
   binary_f32(op: number, a: number, b: number, out: number, n: number, period: number, bRepeats: number): void;
   step_f32(x: number, out: number, n: number, alpha: number): void;
   relu_grad_f32(dy: number, x: number, out: number, n: number): void;
