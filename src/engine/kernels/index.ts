@@ -10,7 +10,7 @@
  * backend is active; see README.md in this folder for the measurements behind each choice.
  */
 import { getGradient, getKernel, registerGradient, registerKernel, unregisterKernel, type GradConfig, type KernelConfig } from '@tensorflow/tfjs';
-import { seluConfig, tanhConfig } from './activation.ts';
+import { expConfig, seluConfig, softplusConfig, tanhConfig } from './activation.ts';
 import { avgPoolGradConfig } from './avg-pool-grad.ts';
 import { batchMatMulConfig } from './batch-mat-mul.ts';
 import { batchNormConfig } from './batch-norm.ts';
@@ -85,6 +85,8 @@ export function registerWasmTrainingKernels(): void {
   install(stepConfig, 'Step');
   install(tanhConfig, 'Tanh');
   install(seluConfig, 'Selu');
+  install(softplusConfig, 'Softplus');
+  install(expConfig, 'Exp');
   install(batchNormConfig, 'FusedBatchNorm');
   install(() => batchNormGradSumsConfig, batchNormGradSumsConfig.kernelName);
   install(() => reluGradKernelConfig, reluGradKernelConfig.kernelName);

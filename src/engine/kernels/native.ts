@@ -53,6 +53,8 @@ export interface NativeExports {
   ): void;
   tanh_f32(x: number, out: number, n: number): void;
   selu_f32(x: number, out: number, n: number): void;
+  softplus_f32(x: number, out: number, n: number): void;
+  exp_f32(x: number, out: number, n: number): void;
   binary_f32(op: number, a: number, b: number, out: number, n: number, period: number, bRepeats: number): void;
   step_f32(x: number, out: number, n: number, alpha: number): void;
   relu_grad_f32(dy: number, x: number, out: number, n: number): void;
