@@ -69,8 +69,11 @@ function config(name: string) {
   });
 }
 
-/** Native Add / Sub / Multiply / RealDiv registrations (stock kernel kept as fallback). */
+/** Native Add (stock kernel kept as fallback). */
 export const addConfig = config(Add);
+/** Native Sub (stock kernel kept as fallback). */
 export const subConfig = config(Sub);
+/** Native Multiply (stock kernel kept as fallback). */
 export const multiplyConfig = config(Multiply);
+/** Native RealDiv (stock kernel kept as fallback). */
 export const realDivConfig = config(RealDiv);
