@@ -7,6 +7,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="${1:-$here/kernels.wasm}"
 cd "$here"
+# Sources in a fixed (byte-wise) order: the link order decides the bytes of the output.
+export LC_ALL=C
 # --import-memory: run on tfjs-backend-wasm's own memory. -z stack-size=0 with --stack-first:
 # the shadow stack pointer starts at 0, so a kernel that needed stack memory would trap on its
 # first use instead of writing into tfjs's heap. -mbulk-memory: memset/memcpy become
