@@ -25,7 +25,14 @@ import { castConfig, identityConfig } from './identity.ts';
 import { maxPoolGradConfig } from './max-pool-grad.ts';
 import { meanConfig, sumConfig } from './reduce.ts';
 import { meanGradConfig, sumGradConfig } from './reduce-grad.ts';
-import { reluGradConfig, reluGradKernelConfig, squareGradConfig, squareGradKernelConfig } from './fused-grads.ts';
+import {
+  reluGradConfig,
+  reluGradKernelConfig,
+  seluGradConfig,
+  seluGradKernelConfig,
+  squareGradConfig,
+  squareGradKernelConfig,
+} from './fused-grads.ts';
 import { stepConfig } from './step.ts';
 import { tileConfig } from './tile.ts';
 
@@ -91,9 +98,11 @@ export function registerWasmTrainingKernels(): void {
   install(() => batchNormGradSumsConfig, batchNormGradSumsConfig.kernelName);
   install(() => reluGradKernelConfig, reluGradKernelConfig.kernelName);
   install(() => squareGradKernelConfig, squareGradKernelConfig.kernelName);
+  install(() => seluGradKernelConfig, seluGradKernelConfig.kernelName);
   installGradient(fusedBatchNormGradConfig, 'FusedBatchNorm');
   installGradient(reluGradConfig, 'Relu');
   installGradient(squareGradConfig, 'Square');
+  installGradient(seluGradConfig, 'Selu');
   installGradient(sumGradConfig, 'Sum');
   installGradient(meanGradConfig, 'Mean');
 }

@@ -59,6 +59,7 @@ export interface NativeExports {
   step_f32(x: number, out: number, n: number, alpha: number): void;
   relu_grad_f32(dy: number, x: number, out: number, n: number): void;
   square_grad_f32(dy: number, x: number, out: number, n: number): void;
+  selu_grad_f32(dy: number, x: number, out: number, n: number): void;
   sum_leading_f32(x: number, out: number, acc: number, rows: number, inner: number, divisor: number): void;
   batch_norm_f32(x: number, coef: number, y: number, rows: number, C: number): void;
   batch_norm_grad_sums_f32(dy: number, x: number, mean: number, sumDy: number, sumDyXm: number, acc: number, rows: number, C: number): void;

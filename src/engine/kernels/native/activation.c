@@ -143,3 +143,21 @@ void softplus_f32(const float *x, float *out, int n) { MAP(softplus4, x, out, n)
 
 EXPORT("exp_f32")
 void exp_f32(const float *x, float *out, int n) { MAP(exp_op4, x, out, n); }
+
+// Selu gradient as tfjs defines it: dy * scale where x > 0, (dy * scale * alpha) * e^x elsewhere
+// (NaN x gives NaN), in one pass instead of Greater, Exp, three Multiplies and a Select.
+EXPORT("selu_grad_f32")
+void selu_grad_f32(const float *dy, const float *x, float *out, int n) {
+  const v128_t scale = SPLAT(1.0507009873554804934193349852946f), scaleAlpha = SPLAT(1.7580993408473768599402175208123f);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t d = wasm_v128_load(dy + i), v = wasm_v128_load(x + i);
+    v128_t neg = MUL(MUL(d, scaleAlpha), exp4(v));
+    wasm_v128_store(out + i, wasm_v128_bitselect(MUL(d, scale), neg, wasm_f32x4_gt(v, SPLAT(0.0f))));
+  }
+  for (; i < n; i++) {
+    v128_t d = wasm_f32x4_splat(dy[i]), v = wasm_f32x4_splat(x[i]);
+    v128_t neg = MUL(MUL(d, scaleAlpha), exp4(v));
+    out[i] = wasm_f32x4_extract_lane(wasm_v128_bitselect(MUL(d, scale), neg, wasm_f32x4_gt(v, SPLAT(0.0f))), 0);
+  }
+}

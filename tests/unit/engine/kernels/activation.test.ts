@@ -57,7 +57,7 @@ describe('native Tanh, Selu, Softplus and Exp on wasm', () => {
     expect(worst).toBeLessThan(bound);
   });
 
-  it('gradients through tanh and selu match cpu and free every intermediate', async () => {
+  it('gradients through tanh and selu (the fused ConvlensSeluGrad) match cpu and free every intermediate', async () => {
     const x = values(7, 257);
     const grads = (): Float32Array[] =>
       tf.tidy(() => [tf.grad((a: tf.Tensor) => tf.sum(tf.tanh(a)))(tf.tensor1d(x)), tf.grad((a: tf.Tensor) => tf.sum(tf.selu(a)))(tf.tensor1d(x))].map((g) => g.dataSync() as Float32Array));
