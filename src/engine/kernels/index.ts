@@ -1,13 +1,14 @@
 /**
- * convlens's own tfjs kernels for training on the wasm backend.
+ * convlens's own tfjs kernels for training (and inference) on the wasm backend.
  *
  * Stock tfjs-backend-wasm 4.22 cannot train a conv2d (no Conv2DBackpropFilter) or a depthwise
- * conv2d (neither depthwise backprop kernel), its
- * Conv2DBackpropInput is a scalar loop far below its XNNPACK forward conv, and several kernels
- * that training leans on (Tile, MaxPoolGrad, transposed BatchMatMul, leading-axis reductions)
- * are scalar loops too. The kernels here route them through wasm's XNNPACK fast paths or
- * straight heap loops; batch norm also gets a closed-form gradient. Register them once the wasm
- * backend is active; see README.md in this folder for the measurements behind each choice.
+ * conv2d (neither depthwise backprop kernel), its Conv2DBackpropInput is a scalar loop, and many
+ * kernels training leans on (batch norm, broadcasting arithmetic, Step, pooling gradients,
+ * leading-axis reductions, Tile, transposed BatchMatMul, transcendental activations) are scalar
+ * loops too. The replacements here are native SIMD code (native/, linked against tfjs's own
+ * memory: see native.ts), JS loops on the wasm heap, or routes through wasm's XNNPACK; some
+ * gradients are replaced by cheaper, equivalent ones. Register them once the wasm backend is
+ * active; see README.md in this folder for the measurements behind each choice.
  */
 import { getGradient, getKernel, registerGradient, registerKernel, unregisterKernel, type GradConfig, type KernelConfig } from '@tensorflow/tfjs';
 import { expConfig, seluConfig, softplusConfig, tanhConfig } from './activation.ts';
