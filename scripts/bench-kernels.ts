@@ -1,124 +1,172 @@
 /**
- * Scratch benchmark for the wasm training kernels (src/engine/kernels/). Not part of the suite.
+ * Benchmark for the wasm training kernels (src/engine/kernels/). Not part of the test suite.
  *
- *   node scripts/bench-kernels.ts [variant...]
+ *   node scripts/bench-kernels.ts [stock|ours] [profile] [micro] [small|resnet|bundled ...]
  *
- * Prints GFLOP/s (2·N·OH·OW·KH·KW·Cin·Cout per call) for the small-CNN layer shapes at batch 64.
+ * - `ours` (default) registers convlens's kernels; `stock` runs tfjs-backend-wasm as shipped
+ *   (it cannot train a conv2d, so only `micro` forward/dInput figures make sense there).
+ * - Models (default: small and resnet unless only `micro` is asked for, the two of /work/shared/design/BENCHMARK.md): training
+ *   img/s (Adam, batch 64, 512 random images = 8 trainOnBatch calls, best of 3 passes after a
+ *   warm-up pass) and inference img/s (batch 256, 512 images, best of 3 after a warm-up).
+ * - `profile`: kernel ms per training step and per inference batch (tf.profile, summed by kernel
+ *   name, with call counts), best of 3 profiled steps per kernel.
+ * - `micro`: GFLOP/s (2·N·OH·OW·KH·KW·Cin·Cout per call) of forward conv, dInput and dFilter for
+ *   the benchmark models' conv shapes at batch 64.
+ * Runs on one thread (the wasm backend's non-threaded SIMD build).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { buildModel } from '../src/model/build.ts';
+import type { LayerSpec } from '../src/config/spec.ts';
 
 await tf.setBackend('wasm');
-
-type Shape = { n: number; h: number; w: number; cin: number; cout: number; k: number; stride: number };
-const shapes: Shape[] = [
-  { n: 64, h: 28, w: 28, cin: 1, cout: 32, k: 3, stride: 1 },
-  { n: 64, h: 14, w: 14, cin: 32, cout: 64, k: 3, stride: 1 },
-  { n: 64, h: 7, w: 7, cin: 64, cout: 128, k: 3, stride: 1 },
-];
-
-function flops(s: Shape): number {
-  const oh = Math.ceil(s.h / s.stride);
-  const ow = Math.ceil(s.w / s.stride);
-  return 2 * s.n * oh * ow * s.k * s.k * s.cin * s.cout;
-}
-
-function time(f: () => void, reps: number): number {
-  f();
-  f();
-  let best = Infinity;
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    f();
-    best = Math.min(best, performance.now() - t0);
-  }
-  return best;
-}
-
-const mode = process.argv[2] ?? 'stock';
+const args = process.argv.slice(2);
+const mode = args.includes('stock') ? 'stock' : 'ours';
 if (mode === 'ours') {
   const { registerWasmTrainingKernels } = await import('../src/engine/kernels/index.ts');
   registerWasmTrainingKernels();
-  const chunk = Number(process.argv[3] ?? 0);
-  if (chunk > 0) {
-    const { setBackpropFilterChunkFloats } = await import('../src/engine/kernels/conv2d-backprop-filter.ts');
-    setBackpropFilterChunkFloats(chunk);
-  }
 }
 
-for (const s of shapes) {
-  const x = tf.randomNormal([s.n, s.h, s.w, s.cin], 0, 1, 'float32', 1) as tf.Tensor4D;
-  const f = tf.randomNormal([s.k, s.k, s.cin, s.cout], 0, 1, 'float32', 2) as tf.Tensor4D;
-  const y = tf.conv2d(x, f, s.stride, 'same');
-  const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 3) as tf.Tensor4D;
-  const gf = flops(s) / 1e9;
-  const row: Record<string, string> = { shape: `${s.h}x${s.w}x${s.cin}->${s.cout}` };
-  const ms = (g: () => tf.Tensor): number =>
-    time(() => {
-      const t = g();
-      t.dataSync();
-      t.dispose();
-    }, 7);
-  const fwd = ms(() => tf.conv2d(x, f, s.stride, 'same'));
-  row['fwd GFLOP/s'] = (gf / (fwd / 1e3)).toFixed(2);
-  const bi = ms(() => tf.conv2dTranspose(dy, f, x.shape, s.stride, 'same'));
-  row['dInput GFLOP/s'] = (gf / (bi / 1e3)).toFixed(2);
-  if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) {
-    const attrs = { strides: s.stride, pad: 'same', dataFormat: 'NHWC', filterShape: f.shape };
-    const bf = ms(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor);
-    row['dFilter GFLOP/s'] = (gf / (bf / 1e3)).toFixed(2);
+const conv = (filters: number, activation: 'relu' | 'linear' = 'relu'): LayerSpec => ({
+  type: 'conv2d', filters, kernel: [3, 3], strides: [1, 1], padding: 'same', activation, useBias: true,
+});
+const pool: LayerSpec = { type: 'maxPool', size: [2, 2], strides: [2, 2], padding: 'valid' };
+const bn: LayerSpec = { type: 'batchNorm', momentum: 0.99, epsilon: 0.001 };
+const residual = (filters: number): LayerSpec => ({ type: 'residual', filters, kernel: [3, 3], strides: [1, 1] });
+const softmax10: LayerSpec = { type: 'dense', units: 10, activation: 'softmax' };
+
+interface ModelCase { name: string; key: string; input: [number, number, number]; layers: LayerSpec[] }
+const models: ModelCase[] = [
+  {
+    name: 'small-cnn-28x28x1', key: 'small', input: [28, 28, 1],
+    layers: [conv(32), bn, pool, conv(64), pool, conv(128), { type: 'globalAvgPool' }, softmax10],
+  },
+  {
+    name: 'resnet-w16-32x32x3', key: 'resnet', input: [32, 32, 3],
+    layers: [
+      conv(16, 'linear'), bn, { type: 'activation', activation: 'relu' },
+      residual(16), residual(16), pool, residual(32), residual(32), pool, residual(64), residual(64),
+      { type: 'globalAvgPool' }, { type: 'dense', units: 128, activation: 'relu' }, { type: 'dropout', rate: 0.5 }, softmax10,
+    ],
+  },
+  {
+    name: 'bundled fashion-mnist-cnn', key: 'bundled', input: [28, 28, 1],
+    layers: [conv(16), bn, pool, conv(32), bn, pool, { type: 'flatten' }, { type: 'dense', units: 128, activation: 'relu' }, { type: 'dropout', rate: 0.3 }, softmax10],
+  },
+];
+
+const chosen = models.filter((m) => args.includes(m.key));
+const run = chosen.length > 0 ? chosen : args.includes('micro') ? [] : models.slice(0, 2);
+
+async function best(reps: number, f: () => Promise<void>): Promise<number> {
+  await f();
+  let ms = Infinity;
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    await f();
+    ms = Math.min(ms, performance.now() - t0);
   }
-  console.log(JSON.stringify(row));
-  tf.dispose([x, f, y, dy]);
+  return ms;
 }
 
-// Training throughput (Adam, batch 64, 512 random images, best of 3 passes after a warm-up):
-// the bundled experiment's model (experiments/fashion-mnist-cnn.yaml, built by buildModel and
-// trained with trainOnBatch like src/engine/train.ts) and the BENCHMARK.md small CNN.
-// `profile` as an extra argument prints kernel ms per step (tf.profile) for the bundled model.
+/** Kernel ms by name for one call of `f`, best of 3 profiled runs per kernel, with call counts. */
+async function profile(f: () => Promise<void>): Promise<string> {
+  const bestMs = new Map<string, number>();
+  const calls = new Map<string, number>();
+  for (let r = 0; r < 3; r++) {
+    const info = await tf.profile(f);
+    const ms = new Map<string, number>();
+    const count = new Map<string, number>();
+    for (const k of info.kernels) {
+      if (k.name.endsWith('__op')) continue; // op-level records wrap the kernels listed beside them
+      ms.set(k.name, (ms.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+      count.set(k.name, (count.get(k.name) ?? 0) + 1);
+    }
+    for (const [k, v] of ms) bestMs.set(k, Math.min(bestMs.get(k) ?? Infinity, v));
+    for (const [k, v] of count) calls.set(k, v);
+  }
+  const total = [...bestMs.values()].reduce((a, b) => a + b, 0);
+  const top = [...bestMs].sort((a, b) => b[1] - a[1]).filter(([, v]) => v >= 0.5);
+  return `total ${total.toFixed(0)} ms: ` + top.map(([k, v]) => `${k} ${v.toFixed(1)} (${calls.get(k)})`).join(', ');
+}
+
 if (mode === 'ours') {
-  const { buildModel } = await import('../src/model/build.ts');
-  type LayerSpec = import('../src/config/spec.ts').LayerSpec;
-  const conv = (filters: number): LayerSpec => ({ type: 'conv2d', filters, kernel: [3, 3], strides: [1, 1], padding: 'same', activation: 'relu', useBias: true });
-  const pool: LayerSpec = { type: 'maxPool', size: [2, 2], strides: [2, 2], padding: 'valid' };
-  const bn: LayerSpec = { type: 'batchNorm', momentum: 0.99, epsilon: 0.001 };
-  const bundled: LayerSpec[] = [
-    conv(16), bn, pool, conv(32), bn, pool, { type: 'flatten' },
-    { type: 'dense', units: 128, activation: 'relu' }, { type: 'dropout', rate: 0.3 }, { type: 'dense', units: 10, activation: 'softmax' },
-  ];
-  const smallCnn: LayerSpec[] = [
-    conv(32), bn, pool, conv(64), pool, conv(128), { type: 'globalAvgPool' }, { type: 'dense', units: 10, activation: 'softmax' },
-  ];
-  const xs = tf.randomNormal([512, 28, 28, 1], 0, 1, 'float32', 4);
-  const ys = tf.oneHot(tf.randomUniform([512], 0, 10, 'int32', 5) as tf.Tensor1D, 10);
-  const batches = Array.from({ length: 8 }, (_, b) => [xs.slice(b * 64, 64), ys.slice(b * 64, 64)] as const);
-  for (const [name, layers] of [['bundled fashion-mnist-cnn', bundled], ['small-cnn-28x28x1', smallCnn]] as const) {
-    const model = buildModel([...layers], { inputShape: [28, 28, 1], numClasses: 10, seeds: { init: 1, dropout: 2 } });
+  for (const m of run) {
+    const n = 512;
+    const xs = tf.randomNormal([n, ...m.input], 0, 1, 'float32', 4);
+    const ys = tf.oneHot(tf.randomUniform([n], 0, 10, 'int32', 5) as tf.Tensor1D, 10);
+    const batches = Array.from({ length: n / 64 }, (_, b) => [xs.slice(b * 64, 64), ys.slice(b * 64, 64)] as const);
+    const inferBatches = Array.from({ length: n / 256 }, (_, b) => xs.slice(b * 256, 256));
+    const model = buildModel([...m.layers], { inputShape: m.input, numClasses: 10, seeds: { init: 1, dropout: 2 } });
     const optimizer = tf.train.adam(0.001);
     model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-    const pass = async (): Promise<void> => {
+    const trainMs = await best(3, async () => {
       for (const [x, y] of batches) await model.trainOnBatch(x, y);
+    });
+    const infer = async (): Promise<void> => {
+      for (const x of inferBatches) {
+        const p = model.predict(x, { batchSize: 256 }) as tf.Tensor;
+        p.dataSync();
+        p.dispose();
+      }
     };
-    await pass();
-    let best = Infinity;
-    for (let r = 0; r < 3; r++) {
-      const t0 = performance.now();
-      await pass();
-      best = Math.min(best, performance.now() - t0);
-    }
-    console.log(JSON.stringify({ model: name, train_img_s: Math.round(512 / (best / 1e3)) }));
-    if (process.argv.includes('profile') && name.startsWith('bundled')) {
+    const inferMs = await best(3, infer);
+    console.log(JSON.stringify({ model: m.name, train_img_s: Math.round(n / (trainMs / 1e3)), infer_img_s: Math.round(n / (inferMs / 1e3)) }));
+    if (args.includes('profile')) {
       const [x, y] = batches[0]!;
-      const info = await tf.profile(async () => {
-        await model.trainOnBatch(x, y);
-      });
-      const byKernel = new Map<string, number>();
-      for (const k of info.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
-      const top = [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 16);
-      console.log('profile (kernel ms, one step):', top.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', '));
+      console.log(`  train step (batch 64) ${await profile(async () => void (await model.trainOnBatch(x, y)))}`);
+      console.log(`  infer batch (256)     ${await profile(async () => {
+        const p = model.predict(inferBatches[0]!, { batchSize: 256 }) as tf.Tensor;
+        p.dataSync();
+        p.dispose();
+      })}`);
     }
     optimizer.dispose();
     model.dispose();
+    tf.dispose([xs, ys, ...batches.flat(), ...inferBatches]);
   }
-  tf.dispose([xs, ys, ...batches.flat()]);
+}
+
+if (args.includes('micro')) {
+  type Shape = { n: number; h: number; w: number; cin: number; cout: number; k: number; s?: number };
+  const shapes: Shape[] = [
+    { n: 64, h: 28, w: 28, cin: 1, cout: 32, k: 3 },
+    { n: 64, h: 14, w: 14, cin: 32, cout: 64, k: 3 },
+    { n: 64, h: 7, w: 7, cin: 64, cout: 128, k: 3 },
+    { n: 64, h: 32, w: 32, cin: 3, cout: 16, k: 3 },
+    { n: 64, h: 32, w: 32, cin: 16, cout: 16, k: 3 },
+    { n: 64, h: 16, w: 16, cin: 32, cout: 32, k: 3 },
+    { n: 64, h: 8, w: 8, cin: 64, cout: 64, k: 3 },
+    { n: 64, h: 16, w: 16, cin: 16, cout: 32, k: 1 },
+    { n: 64, h: 32, w: 32, cin: 16, cout: 32, k: 3, s: 2 },
+    { n: 64, h: 16, w: 16, cin: 32, cout: 64, k: 3, s: 2 },
+  ];
+  const ms = (g: () => tf.Tensor): number => {
+    let bestMs = Infinity;
+    for (let r = 0; r < 9; r++) {
+      const t0 = performance.now();
+      const t = g();
+      t.dataSync();
+      t.dispose();
+      if (r >= 2) bestMs = Math.min(bestMs, performance.now() - t0);
+    }
+    return bestMs;
+  };
+  for (const s of shapes) {
+    const x = tf.randomNormal([s.n, s.h, s.w, s.cin], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const f = tf.randomNormal([s.k, s.k, s.cin, s.cout], 0, 1, 'float32', 2) as tf.Tensor4D;
+    const stride = s.s ?? 1;
+    const [oh, ow] = [Math.ceil(s.h / stride), Math.ceil(s.w / stride)];
+    const dy = tf.randomNormal([s.n, oh, ow, s.cout], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const gf = (2 * s.n * oh * ow * s.k * s.k * s.cin * s.cout) / 1e9;
+    const row: Record<string, string> = { shape: `${s.h}x${s.w}x${s.cin}->${s.cout} k${s.k}${stride > 1 ? ` s${stride}` : ''}` };
+    row['fwd GFLOP/s'] = (gf / (ms(() => tf.conv2d(x, f, stride, 'same')) / 1e3)).toFixed(1);
+    row['dInput GFLOP/s'] = (gf / (ms(() => tf.conv2dTranspose(dy, f, x.shape, stride, 'same')) / 1e3)).toFixed(1);
+    if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) {
+      const attrs = { strides: stride, pad: 'same', dataFormat: 'NHWC', filterShape: f.shape };
+      row['dFilter GFLOP/s'] = (gf / (ms(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor) / 1e3)).toFixed(1);
+    }
+    console.log(JSON.stringify(row));
+    tf.dispose([x, f, dy]);
+  }
 }

@@ -49,6 +49,7 @@ export function transposeInto(src: Float32Array, from: number, rows: number, col
   }
 }
 
+/** Builds the kernel function; `stock` is the stock kernel (XNNPACK's batch-1 GEMM and the fallback). */
 export function makeBatchMatMulWasm(stock: KernelFunc): (args: Args) => TensorInfo {
   return (args) => {
     const { inputs, backend, attrs } = args;
@@ -132,6 +133,7 @@ export function makeBatchMatMulWasm(stock: KernelFunc): (args: Args) => TensorIn
   };
 }
 
+/** Registration record for BatchMatMul on 'wasm', built on the stock kernel. */
 export function batchMatMulConfig(stock: KernelConfig | undefined): KernelConfig {
   if (stock === undefined) {
     throw new Error(`The wasm BatchMatMul kernel is not registered; import '@tensorflow/tfjs-backend-wasm' and set the wasm backend first.`);

@@ -1,20 +1,40 @@
 /**
- * convlens's own tfjs kernels for training on the wasm backend.
+ * convlens's own tfjs kernels for training (and inference) on the wasm backend.
  *
- * Stock tfjs-backend-wasm 4.22 cannot train a conv2d (no Conv2DBackpropFilter), its
- * Conv2DBackpropInput is a scalar loop far below its XNNPACK forward conv, and several kernels
- * that training leans on (Tile, MaxPoolGrad, transposed BatchMatMul, leading-axis reductions)
- * are scalar loops too. The kernels here route them through wasm's XNNPACK fast paths or
- * straight heap loops; batch norm also gets a closed-form gradient. Register them once the wasm
- * backend is active; see README.md in this folder for the measurements behind each choice.
+ * Stock tfjs-backend-wasm 4.22 cannot train a conv2d (no Conv2DBackpropFilter) or a depthwise
+ * conv2d (neither depthwise backprop kernel), its Conv2DBackpropInput is a scalar loop, and many
+ * kernels training leans on (batch norm, broadcasting arithmetic, Step, pooling gradients,
+ * leading-axis reductions, Tile, transposed BatchMatMul, transcendental activations) are scalar
+ * loops too. The replacements here are native SIMD code (native/, linked against tfjs's own
+ * memory: see native.ts), JS loops on the wasm heap, or routes through wasm's XNNPACK; some
+ * gradients are replaced by cheaper, equivalent ones. Register them once the wasm backend is
+ * active; see README.md in this folder for the measurements behind each choice.
  */
 import { getGradient, getKernel, registerGradient, registerKernel, unregisterKernel, type GradConfig, type KernelConfig } from '@tensorflow/tfjs';
+import { expConfig, seluConfig, softplusConfig, tanhConfig } from './activation.ts';
+import { avgPoolGradConfig } from './avg-pool-grad.ts';
 import { batchMatMulConfig } from './batch-mat-mul.ts';
-import { fusedBatchNormGradConfig } from './batch-norm-grad.ts';
+import { batchNormConfig } from './batch-norm.ts';
+import { batchNormGradSumsConfig, fusedBatchNormGradConfig } from './batch-norm-grad.ts';
+import { addConfig, multiplyConfig, realDivConfig, subConfig } from './binary.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
+import { conv2dConfig, fusedConv2dConfig } from './conv2d.ts';
+import { depthwiseConv2dBackpropFilterConfig } from './depthwise-conv2d-backprop-filter.ts';
+import { depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop-input.ts';
+import { castConfig, identityConfig } from './identity.ts';
 import { maxPoolGradConfig } from './max-pool-grad.ts';
 import { meanConfig, sumConfig } from './reduce.ts';
+import { meanGradConfig, sumGradConfig } from './reduce-grad.ts';
+import {
+  reluGradConfig,
+  reluGradKernelConfig,
+  seluGradConfig,
+  seluGradKernelConfig,
+  squareGradConfig,
+  squareGradKernelConfig,
+} from './fused-grads.ts';
+import { stepConfig } from './step.ts';
 import { tileConfig } from './tile.ts';
 
 /** Kernel functions and gradient functions we registered, to recognise our own on a repeat call. */
@@ -54,10 +74,36 @@ export function stockGradient(name: string): GradConfig | undefined {
 export function registerWasmTrainingKernels(): void {
   install(() => conv2dBackpropFilterConfig, conv2dBackpropFilterConfig.kernelName);
   install(conv2dBackpropInputConfig, 'Conv2DBackpropInput');
+  install(() => depthwiseConv2dBackpropFilterConfig, depthwiseConv2dBackpropFilterConfig.kernelName);
+  install(() => depthwiseConv2dBackpropInputConfig, depthwiseConv2dBackpropInputConfig.kernelName);
+  install(conv2dConfig, 'Conv2D');
+  install(fusedConv2dConfig, 'FusedConv2D');
   install(tileConfig, 'Tile');
   install(batchMatMulConfig, 'BatchMatMul');
   install(maxPoolGradConfig, 'MaxPoolGrad');
+  install(avgPoolGradConfig, 'AvgPoolGrad');
   install(sumConfig, 'Sum');
   install(meanConfig, 'Mean');
+  install(identityConfig, 'Identity');
+  install(castConfig, 'Cast');
+  install(addConfig, 'Add');
+  install(subConfig, 'Sub');
+  install(multiplyConfig, 'Multiply');
+  install(realDivConfig, 'RealDiv');
+  install(stepConfig, 'Step');
+  install(tanhConfig, 'Tanh');
+  install(seluConfig, 'Selu');
+  install(softplusConfig, 'Softplus');
+  install(expConfig, 'Exp');
+  install(batchNormConfig, 'FusedBatchNorm');
+  install(() => batchNormGradSumsConfig, batchNormGradSumsConfig.kernelName);
+  install(() => reluGradKernelConfig, reluGradKernelConfig.kernelName);
+  install(() => squareGradKernelConfig, squareGradKernelConfig.kernelName);
+  install(() => seluGradKernelConfig, seluGradKernelConfig.kernelName);
   installGradient(fusedBatchNormGradConfig, 'FusedBatchNorm');
+  installGradient(reluGradConfig, 'Relu');
+  installGradient(squareGradConfig, 'Square');
+  installGradient(seluGradConfig, 'Selu');
+  installGradient(sumGradConfig, 'Sum');
+  installGradient(meanGradConfig, 'Mean');
 }

@@ -7,17 +7,16 @@
  * then reduces (~2 ms per 64x28x28x16 tensor, several per batch-norm layer per step).
  *
  * Approach: when the reduced axes are exactly the leading ones ([0..k-1], any rank, keepDims
- * or not), read the input once in memory order on the wasm heap and accumulate each of the
- * remaining `inner` positions in a float64 accumulator (summed in the same order as the cpu
- * backend, rounded to float32 once). Mean divides the float64 sum by the count. Other axis
- * patterns and non-float32 inputs go to the stock kernel.
+ * or not), native/reduce.c reads the input once in memory order and accumulates each of the
+ * remaining `inner` positions in float64 (SIMD, row by row, the same order as the cpu backend),
+ * rounding to float32 once; Mean divides the float64 sum by the count. Other axis patterns and
+ * non-float32 inputs go to the stock kernel.
  */
 import { Mean, Sum, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
-import { heapView, type WasmBackend } from './wasm-backend.ts';
+import { native } from './native.ts';
+import type { WasmBackend } from './wasm-backend.ts';
 
 type Args = { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: { axis: number | number[]; keepDims: boolean } };
-
-let accumulator = new Float64Array(0);
 
 function makeReduce(kind: 'sum' | 'mean', fallback: KernelFunc | undefined): (args: Args) => TensorInfo {
   return (args) => {
@@ -34,22 +33,12 @@ function makeReduce(kind: 'sum' | 'mean', fallback: KernelFunc | undefined): (ar
     const inner = x.shape.slice(k).reduce((a, b) => a * b, 1);
     const outShape = attrs.keepDims ? x.shape.map((d, i) => (i < k ? 1 : d)) : x.shape.slice(k);
     const out = backend.makeOutput(outShape, 'float32');
-    const xv = heapView(backend, x);
-    const ov = heapView(backend, out);
-    if (accumulator.length < inner) accumulator = new Float64Array(inner);
-    const acc = accumulator;
-    acc.fill(0, 0, inner);
-    if (inner === 1) {
-      let s = 0;
-      for (let r = 0; r < rows; r++) s += xv[r] as number;
-      acc[0] = s;
-    } else {
-      for (let r = 0, base = 0; r < rows; r++, base += inner) {
-        for (let c = 0; c < inner; c++) acc[c] = (acc[c] as number) + (xv[base + c] as number);
-      }
-    }
-    if (kind === 'mean') for (let c = 0; c < inner; c++) ov[c] = (acc[c] as number) / rows;
-    else for (let c = 0; c < inner; c++) ov[c] = acc[c] as number;
+    if (inner === 0) return out;
+    const nat = native(backend);
+    const acc = nat.scratch(2 * inner); // float64 accumulators
+    // Mean of an empty reduction is 0/0 = NaN, as on cpu; the native code divides when divisor != 0.
+    const divisor = kind === 'mean' ? (rows === 0 ? NaN : rows) : 0;
+    nat.fn.sum_leading_f32(nat.ptr(x), nat.ptr(out), acc, rows, inner, divisor);
     return out;
   };
 }
@@ -63,5 +52,7 @@ function config(name: string, kind: 'sum' | 'mean') {
   });
 }
 
+/** Sum over leading axes, natively (stock kernel for other axes and dtypes). */
 export const sumConfig = config(Sum, 'sum');
+/** Mean over leading axes, natively (stock kernel for other axes and dtypes). */
 export const meanConfig = config(Mean, 'mean');

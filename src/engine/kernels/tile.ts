@@ -74,6 +74,7 @@ export function tileInto(x: Heap, shape: readonly number[], reps: readonly numbe
   }
 }
 
+/** Builds the kernel function; `fallback` is the stock kernel. */
 export function makeTileWasm(fallback: KernelFunc | undefined): (args: Args) => TensorInfo {
   return (args) => {
     const { inputs, backend, attrs } = args;
@@ -92,6 +93,7 @@ export function makeTileWasm(fallback: KernelFunc | undefined): (args: Args) => 
   };
 }
 
+/** Registration record for Tile on 'wasm', falling back to `stock`. */
 export function tileConfig(stock: KernelConfig | undefined): KernelConfig {
   return {
     kernelName: Tile,

@@ -3,7 +3,8 @@
  * to allocate, view and free tensors that live on the wasm heap.
  *
  * tfjs-backend-wasm does not export a stable type for its backend, so we name only what we use
- * (the same members its own kernels use: dataIdMap, makeOutput, typedArrayFromHeap, disposeData).
+ * (the same members its own kernels use: dataIdMap, makeOutput, typedArrayFromHeap, disposeData,
+ * incRef, and the Emscripten module `wasm`).
  */
 import { getKernel, type DataType, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
 
@@ -13,6 +14,9 @@ export interface WasmBackend {
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array;
   disposeData(dataId: object, force?: boolean): boolean;
+  incRef(dataId: object): void;
+  /** The Emscripten module: its memory (shared with native/kernels.wasm) and allocator. */
+  wasm: { asm: { memory: WebAssembly.Memory }; _malloc(bytes: number): number; _free(ptr: number): void };
 }
 
 /**

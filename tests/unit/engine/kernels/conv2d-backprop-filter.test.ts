@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { setBackpropFilterChunkFloats } from '../../../../src/engine/kernels/conv2d-backprop-filter.ts';
+import { setWinograd } from '../../../../src/engine/kernels/conv2d.ts';
 import { liveCounts, maxRelativeError, mulberry32, pick, randomInt, randomValues, tf, useCpu, useWasm } from './helpers.ts';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -18,8 +18,9 @@ function randomCase(random: () => number): Case {
   const [kh, kw] = pick(random, kernels);
   const h = randomInt(random, Math.max(5, kh), 17);
   const w = randomInt(random, Math.max(5, kw), 17);
-  const cin = randomInt(random, 1, 8);
-  const cout = randomInt(random, 1, 8);
+  // Channel counts around the native kernel's 4-row x 8-channel register blocks and their tails.
+  const cin = pick(random, [1, 2, 3, 4, 5, 7, 8, 16]);
+  const cout = pick(random, [1, 2, 3, 4, 5, 8, 12, 16, 20]);
   const s = pick(random, [1, 2]);
   const strides: [number, number] = random() < 0.2 ? [s, 3 - s] : [s, s];
   const kind = pick(random, ['same', 'valid', 'explicit', 'number']);
@@ -51,12 +52,10 @@ function runBackpropFilter(c: Case, x: Float32Array, dy: Float32Array): Float32A
 
 describe('Conv2DBackpropFilter on wasm', () => {
   it.each([
-    ['default chunks', 0],
-    ['one image per chunk', 1],
-  ])('matches the cpu backend on 60 seeded random shapes (%s)', async (_label, chunkFloats) => {
-    const previous = chunkFloats > 0 ? setBackpropFilterChunkFloats(chunkFloats) : undefined;
-    try {
-    const random = mulberry32(20240611 + chunkFloats);
+    ['seed 1', 0],
+    ['seed 2', 1],
+  ])('matches the cpu backend on 60 seeded random shapes (%s)', async (_label, seed) => {
+    const random = mulberry32(20240611 + seed);
     let worst = 0;
     let worstCase: Case | undefined;
     for (let i = 0; i < 60; i++) {
@@ -73,9 +72,55 @@ describe('Conv2DBackpropFilter on wasm', () => {
       expect(err, JSON.stringify(c)).toBeLessThan(TOLERANCE);
     }
     console.log(`Conv2DBackpropFilter max relative error vs cpu: ${worst.toExponential(2)} (${JSON.stringify(worstCase)})`);
+  });
+
+  it.each([
+    ['Winograd', true],
+    ['direct', false],
+  ])('matches cpu on 30 seeded 3x3 stride-1 cases with channels divisible by 4 (%s route)', async (_label, wino) => {
+    const previous = setWinograd(wino);
+    const random = mulberry32(777 + Number(wino));
+    let worst = 0;
+    try {
+      for (let i = 0; i < 30; i++) {
+        const cin = pick(random, [4, 8, 12, 16, 32]);
+        const c: Case = {
+          x: [randomInt(random, 1, 4), randomInt(random, 1, 13), randomInt(random, 1, 13), cin],
+          filter: [3, 3, cin, pick(random, [4, 8, 12, 16, 20, 32])],
+          strides: [1, 1],
+          pad: pick(random, ['same', 'same', 'valid', 1, 2] as const),
+        };
+        if (random() < 0.25) c.pad = [[0, 0], [randomInt(random, 0, 2), randomInt(random, 0, 2)], [randomInt(random, 0, 2), randomInt(random, 0, 2)], [0, 0]];
+        if (outShape(c).some((d) => d <= 0)) continue;
+        const x = randomValues(random, c.x.reduce((a, b) => a * b));
+        const dy = randomValues(random, outShape(c).reduce((a, b) => a * b));
+        await useCpu();
+        const expected = runBackpropFilter(c, x, dy);
+        await useWasm();
+        const actual = runBackpropFilter(c, x, dy);
+        const err = maxRelativeError(actual, expected);
+        worst = Math.max(worst, err);
+        expect(err, JSON.stringify(c)).toBeLessThan(TOLERANCE);
+      }
     } finally {
-      if (previous !== undefined) setBackpropFilterChunkFloats(previous);
+      setWinograd(previous);
     }
+    console.log(`Conv2DBackpropFilter 3x3 stride 1 (${_label}) max relative error vs cpu: ${worst.toExponential(2)}`);
+  });
+
+  it('matches cpu on a resnet-w16 layer whose sums have 65k terms (64x32x32x16 -> 16, Winograd route)', async () => {
+    const c: Case = { x: [64, 32, 32, 16], filter: [3, 3, 16, 16], strides: [1, 1], pad: 'same' };
+    const random = mulberry32(70);
+    const x = randomValues(random, 64 * 32 * 32 * 16);
+    const dy = randomValues(random, 64 * 32 * 32 * 16);
+    await useCpu();
+    const expected = runBackpropFilter(c, x, dy);
+    await useWasm();
+    const actual = runBackpropFilter(c, x, dy);
+    const scale = expected.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    const err = maxRelativeError(actual.map((v) => v / scale), expected.map((v) => v / scale));
+    console.log(`Conv2DBackpropFilter (65k-term sums, Winograd) max error / max|dW|: ${err.toExponential(2)}`);
+    expect(err).toBeLessThan(TOLERANCE);
   });
 
   it('matches cpu on a full-size batch whose sums have 50k terms (64x28x28x1 -> 8)', async () => {

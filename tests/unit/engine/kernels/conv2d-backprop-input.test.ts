@@ -14,18 +14,19 @@ const TOLERANCE = 1e-4;
 
 function randomCase(random: () => number): Case {
   const [kh, kw] = pick(random, [[1, 1], [3, 3], [5, 5], [2, 3]] as [number, number][]);
-  const s = pick(random, [1, 1, 2]); // stride 1 takes the forward-conv route, 2 the stock fallback
+  // Stride 1 takes the forward-conv route; other strides (and paddings beyond the filter) the native gather.
+  const strides = pick(random, [[1, 1], [1, 1], [2, 2], [2, 2], [3, 3], [2, 1], [1, 2]] as [number, number][]);
   const c: Case = {
-    x: [randomInt(random, 1, 4), randomInt(random, Math.max(5, kh), 17), randomInt(random, Math.max(5, kw), 17), randomInt(random, 1, 8)],
-    filter: [kh, kw, 0, randomInt(random, 1, 8)],
-    strides: [s, s],
+    x: [randomInt(random, 1, 4), randomInt(random, Math.max(5, kh), 17), randomInt(random, Math.max(5, kw), 17), pick(random, [1, 2, 3, 4, 5, 8, 12, 16])],
+    filter: [kh, kw, 0, pick(random, [1, 3, 4, 8, 16])],
+    strides,
     pad: 'same',
   };
   c.filter[2] = c.x[3];
   const kind = pick(random, ['same', 'valid', 'explicit', 'number']);
   if (kind === 'same' || kind === 'valid') c.pad = kind;
   else if (kind === 'explicit') {
-    // Up to 6 so that some paddings exceed the filter and must take the fallback.
+    // Up to 6 so that some paddings exceed the filter (negative transposed padding: the gather route).
     c.pad = [[0, 0], [randomInt(random, 0, 6), randomInt(random, 0, 2)], [randomInt(random, 0, 2), randomInt(random, 0, 3)], [0, 0]];
   } else {
     c.pad = randomInt(random, 0, 2);
