@@ -16,7 +16,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { buildModel } from '../src/model/build.ts';
+import { buildLayersModel } from '../src/model/build.ts';
+import { presetLayers } from '../src/model/presets.ts';
+import { loadExperiments } from '../src/config/index.ts';
 import type { LayerSpec } from '../src/config/spec.ts';
 
 await tf.setBackend('wasm');
@@ -27,32 +29,13 @@ if (mode === 'ours') {
   registerWasmTrainingKernels();
 }
 
-const conv = (filters: number, activation: 'relu' | 'linear' = 'relu'): LayerSpec => ({
-  type: 'conv2d', filters, kernel: [3, 3], strides: [1, 1], padding: 'same', activation, useBias: true,
-});
-const pool: LayerSpec = { type: 'maxPool', size: [2, 2], strides: [2, 2], padding: 'valid' };
-const bn: LayerSpec = { type: 'batchNorm', momentum: 0.99, epsilon: 0.001 };
-const residual = (filters: number): LayerSpec => ({ type: 'residual', filters, kernel: [3, 3], strides: [1, 1] });
-const softmax10: LayerSpec = { type: 'dense', units: 10, activation: 'softmax' };
-
 interface ModelCase { name: string; key: string; input: [number, number, number]; layers: LayerSpec[] }
+// The two benchmark models are the presets (BENCHMARK.md); the bundled experiment's layers come from its YAML.
+const bundled = (await loadExperiments(['experiments/fashion-mnist-cnn.yaml'])).experiments[0]!.model;
 const models: ModelCase[] = [
-  {
-    name: 'small-cnn-28x28x1', key: 'small', input: [28, 28, 1],
-    layers: [conv(32), bn, pool, conv(64), pool, conv(128), { type: 'globalAvgPool' }, softmax10],
-  },
-  {
-    name: 'resnet-w16-32x32x3', key: 'resnet', input: [32, 32, 3],
-    layers: [
-      conv(16, 'linear'), bn, { type: 'activation', activation: 'relu' },
-      residual(16), residual(16), pool, residual(32), residual(32), pool, residual(64), residual(64),
-      { type: 'globalAvgPool' }, { type: 'dense', units: 128, activation: 'relu' }, { type: 'dropout', rate: 0.5 }, softmax10,
-    ],
-  },
-  {
-    name: 'bundled fashion-mnist-cnn', key: 'bundled', input: [28, 28, 1],
-    layers: [conv(16), bn, pool, conv(32), bn, pool, { type: 'flatten' }, { type: 'dense', units: 128, activation: 'relu' }, { type: 'dropout', rate: 0.3 }, softmax10],
-  },
+  { name: 'small-cnn-28x28x1', key: 'small', input: [28, 28, 1], layers: presetLayers('simple-cnn', 1, 10) },
+  { name: 'resnet-w16-32x32x3', key: 'resnet', input: [32, 32, 3], layers: presetLayers('resnet', 0.25, 10) },
+  { name: 'bundled fashion-mnist-cnn', key: 'bundled', input: [28, 28, 1], layers: bundled.kind === 'layers' ? bundled.layers : [] },
 ];
 
 const chosen = models.filter((m) => args.includes(m.key));
@@ -97,7 +80,7 @@ if (mode === 'ours') {
     const ys = tf.oneHot(tf.randomUniform([n], 0, 10, 'int32', 5) as tf.Tensor1D, 10);
     const batches = Array.from({ length: n / 64 }, (_, b) => [xs.slice(b * 64, 64), ys.slice(b * 64, 64)] as const);
     const inferBatches = Array.from({ length: n / 256 }, (_, b) => xs.slice(b * 256, 256));
-    const model = buildModel([...m.layers], { inputShape: m.input, numClasses: 10, seeds: { init: 1, dropout: 2 } });
+    const model = buildLayersModel(m.layers, { inputShape: m.input, numClasses: 10, seeds: { init: 1, dropout: 2 } });
     const optimizer = tf.train.adam(0.001);
     model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
     const trainMs = await best(3, async () => {

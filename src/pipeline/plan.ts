@@ -16,25 +16,30 @@ import { sha256 } from './store.ts';
 
 const SRC = dirname(dirname(fileURLToPath(import.meta.url)));
 
-function listTs(dir: string): string[] {
+/** Source files that can change what a stage computes: TypeScript, and the wasm kernels' C source and binary. */
+const CODE = /\.(ts|c|h|wasm)$/;
+
+function listCode(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listTs(path));
-    else if (entry.name.endsWith('.ts')) out.push(path);
+    if (entry.isDirectory()) out.push(...listCode(path));
+    else if (CODE.test(entry.name)) out.push(path);
   }
   return out;
 }
 
 const codeHashes = new Map<string, string>();
 
-/** Hash of the source of the given folders under src/ (memoized): the "code version" of a stage. */
-export function codeVersion(folders: string[]): string {
-  const id = folders.join(',');
+/** Hash of the code of the given folders under src/ (memoized): the "code version" of a stage. */
+export function codeVersion(folders: string[], root: string = SRC): string {
+  const id = `${root}\0${folders.join(',')}`;
   let hash = codeHashes.get(id);
   if (!hash) {
-    const files = folders.flatMap((f) => listTs(join(SRC, f))).sort();
-    hash = sha256(files.map((f) => `${relative(SRC, f)}\n${readFileSync(f, 'utf8')}`).join('\0'));
+    const files = folders.flatMap((f) => listCode(join(root, f))).sort();
+    // Bytes, not text: the .wasm is binary.
+    const parts = files.flatMap((f) => [Buffer.from(`${relative(root, f)}\n`), readFileSync(f), Buffer.from('\0')]);
+    hash = sha256(Buffer.concat(parts));
     codeHashes.set(id, hash);
   }
   return hash;
