@@ -273,3 +273,75 @@ export function cifarBadLabel(file: string, record: number, label: number): stri
 export function cifarMeta(file: string, count: number): string {
   return `The CIFAR-10 class list ${file} names ${count} classes instead of 10. Restore it from the archive, or delete it to use the official names.`;
 }
+
+// ── fetch ────────────────────────────────────────────────────────────────────────────────────────
+
+const byHand =
+  'Without network access, download cifar-10-binary.tar.gz by hand, unpack it, and set data.path to its cifar-10-batches-bin directory.';
+
+/** The request could not be made at all (DNS, refused, TLS, …). */
+export function networkFailure(url: string, detail: string): string {
+  return `Could not download ${url} (${detail}). Check the network connection and run the command again; it resumes where it stopped. ${byHand}`;
+}
+
+/** An HTTP status other than 200/206. */
+export function httpStatus(url: string, status: number): string {
+  return `The server answered HTTP ${status} for ${url}. Check the address (--url) and run the command again. ${byHand}`;
+}
+
+/** The transfer broke off; the partial file is kept. */
+export function transferInterrupted(url: string, have: number, total: number, detail: string): string {
+  return `The download of ${url} stopped after ${have} of ${total} bytes (${detail}). Run the command again to resume from there. ${byHand}`;
+}
+
+/** The server ignored the Range request: a notice, the download restarts. */
+export function rangeIgnored(have: number): string {
+  return `The server does not support resuming (it ignored the Range request), so the download starts over; the ${have} bytes downloaded before are discarded.`;
+}
+
+/** The complete download does not have the expected size. */
+export function sizeMismatch(url: string, actual: number, expected: number): string {
+  return (
+    `The file downloaded from ${url} has ${actual} bytes, not the expected ${expected}, so it is not the official archive. ` +
+    `It was deleted; check --url and run the command again.`
+  );
+}
+
+/** The complete download has the wrong MD5. */
+export function checksumMismatch(url: string, actual: string, expected: string): string {
+  return (
+    `The file downloaded from ${url} has MD5 ${actual}, not the expected ${expected}: it is corrupt or not the official archive. ` +
+    `The partial download was deleted; run the command again to download it afresh.`
+  );
+}
+
+/** A write to the cache failed (full disk, permissions, a file in the way). */
+export function diskError(path: string, detail: string): string {
+  return (
+    `Could not write ${path} (${detail}). Free disk space or fix the permissions, or choose another cache directory with --cache, ` +
+    `then run the command again; a partial download is kept and resumes.`
+  );
+}
+
+/** tar failed on a verified archive. */
+export function unpackFailed(archive: string, dest: string, detail: string): string {
+  return (
+    `Unpacking ${archive} failed (${detail}), so nothing was installed in ${dest}. Check free disk space and run the command again; ` +
+    `the verified archive is kept, so it is not downloaded again.`
+  );
+}
+
+/** The archive verified but does not hold what it should. */
+export function archiveLayout(archive: string, missing: string): string {
+  return `The archive ${archive} has no ${missing}, so it is not CIFAR-10's binary version; nothing was installed. Check --url, delete the archive and run the command again.`;
+}
+
+/** Done. */
+export function fetched(dir: string): string {
+  return `CIFAR-10 is ready in ${dir}. Experiments with data.source: cifar10 and no data.path use it.`;
+}
+
+/** Nothing to do. */
+export function alreadyFetched(dir: string): string {
+  return `CIFAR-10 is already in ${dir}; nothing to do. Delete that directory to fetch it again.`;
+}

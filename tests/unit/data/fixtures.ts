@@ -9,6 +9,7 @@ import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { create as createTar } from 'tar';
 import { CIFAR_BATCHES, CIFAR_CLASSES, RECORD_BYTES } from '../../../src/data/sources/cifar10.ts';
+import { mulberry32 } from '../../../src/lib/rng.ts';
 import { tempDir } from './helpers.ts';
 
 /** Record r of batch b: label (b·7 + r) mod 10; plane p (R=0, G=1, B=2) pixel q = (b·50 + r·10 + p·3 + q) mod 256. */
@@ -35,7 +36,9 @@ export async function writeCifarDir(dir: string, records = 3, meta: string | nul
 export async function cifarArchive(records = 2): Promise<Uint8Array> {
   const work = await tempDir();
   await writeCifarDir(join(work, 'cifar-10-batches-bin'), records);
-  await writeFile(join(work, 'cifar-10-batches-bin', 'readme.html'), '<p>test archive</p>');
+  // Incompressible filler, so the archive is large enough to arrive in several chunks.
+  const random = mulberry32(2024);
+  await writeFile(join(work, 'cifar-10-batches-bin', 'readme.html'), Uint8Array.from({ length: 256 * 1024 }, () => Math.floor(random() * 256)));
   const out = join(work, 'archive.tar.gz');
   await createTar({ gzip: true, file: out, cwd: work, portable: true }, ['cifar-10-batches-bin']);
   const { readFile } = await import('node:fs/promises');
