@@ -345,3 +345,9 @@ export function fetched(dir: string): string {
 export function alreadyFetched(dir: string): string {
   return `CIFAR-10 is already in ${dir}; nothing to do. Delete that directory to fetch it again.`;
 }
+
+/** `convlens datasets` with a wrong action or dataset name. */
+export function datasetsUsage(given: string[]): string {
+  const what = given.length > 0 ? `"convlens datasets ${given.join(' ')}" is not a datasets command` : 'convlens datasets needs an action';
+  return `${what}. Use "convlens datasets fetch cifar10" (optionally with --url URL for a mirror and --cache DIR).`;
+}
