@@ -12,6 +12,7 @@ import { UserError } from '../../lib/errors.ts';
 import { prepareCache } from '../../pipeline/cache-dir.ts';
 import type { CliIo, CliOptions } from '../options.ts';
 
+/** Runs `datasets fetch cifar10`; exit code 0 (errors are thrown as UserErrors). */
 export default async function datasets(options: CliOptions & { url?: string }, io: CliIo): Promise<number> {
   const [action, name, ...rest] = options.args;
   if (action !== 'fetch' || name !== 'cifar10' || rest.length > 0) throw new UserError(datasetsUsage(options.args));

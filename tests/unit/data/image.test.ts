@@ -144,6 +144,19 @@ describe('decodeFiles with sharp', () => {
     expect(stretched.shape).toEqual([2, 2, 1]);
   });
 
+  it('WebP (lossless) decodes exactly; an animated GIF decodes to its first frame', async () => {
+    const sharp = (await import('sharp')).default;
+    const rgb = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+    const webp = await sharp(Buffer.from(rgb), { raw: { width: 2, height: 2, channels: 3 } }).webp({ lossless: true }).toBuffer();
+    expect([...(await decode({ 'a.webp': webp })).pixels]).toEqual(rgb);
+    // Two 4×2 frames, flat 10 then flat 200.
+    const frames = Buffer.from([...Array<number>(24).fill(10), ...Array<number>(24).fill(200)]);
+    const gif = await sharp(frames, { raw: { width: 4, height: 4, channels: 3, pageHeight: 2 } }).gif().toBuffer();
+    const out = await decode({ 'a.gif': gif });
+    expect(out.shape).toEqual([2, 4, 3]);
+    expect([...out.pixels]).toEqual(Array<number>(24).fill(10));
+  });
+
   it('a JPEG decodes to its colour within JPEG error', async () => {
     const out = await decode({ 'a.jpg': await jpeg([200, 40, 90], 8, 8) });
     expect(out.shape).toEqual([8, 8, 3]);
