@@ -12,7 +12,7 @@
  * result (size, checksum) is the caller's job: this module only moves bytes. Errors are UserErrors
  * whose messages say what to do.
  */
-import { open, stat, truncate, unlink } from 'node:fs/promises';
+import { open, stat, unlink } from 'node:fs/promises';
 import { UserError } from '../../lib/errors.ts';
 import { diskError, httpStatus, networkFailure, rangeIgnored, transferInterrupted } from '../messages.ts';
 import type { Progress } from './progress.ts';
@@ -102,7 +102,6 @@ export async function downloadResumable(options: DownloadOptions): Promise<{ byt
     const resumedFrom = have;
     let handle;
     try {
-      if (have === 0) await truncate(partFile).catch(() => {});
       handle = await open(partFile, have === 0 ? 'w' : 'a');
     } catch (error) {
       clearTimeout(timer);

@@ -81,7 +81,8 @@ async function insideRoot(file: string, root: string, realRoot: string, row: Man
   if (isAbsolute(row.imagePath)) throw new UserError(csvEscape(file, row.line, row.imagePath, 'is absolute'));
   const path = resolve(root, row.imagePath);
   const rel = relative(root, path);
-  if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..') throw new UserError(csvEscape(file, row.line, row.imagePath, 'leads out through ..'));
+  // (A path naming the directory itself stays inside; reading it fails as an unusable image.)
+  if (rel.startsWith(`..${sep}`) || rel === '..') throw new UserError(csvEscape(file, row.line, row.imagePath, 'leads out through ..'));
   const real = await realpath(path).catch(() => undefined); // a missing file is judged when read (onError)
   if (real !== undefined) {
     const realRel = relative(realRoot, real);

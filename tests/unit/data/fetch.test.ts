@@ -207,6 +207,10 @@ describe('fetchCifar10 against a local server', () => {
     );
     expect(await exists(cifarCacheDir(cacheDir))).toBe(false);
     expect(await readdir(join(cacheDir, 'datasets'))).toEqual([]);
+    expect(await exists(part(cacheDir))).toBe(true); // verified, so kept: the next run does not download it again
+    const asked = requests['/garbage']!.length;
+    expect(await userError(fetchCifar10({ cacheDir, url: `${base}/garbage`, md5: md5Of(garbage), size: garbage.length }))).toBe(message);
+    expect(requests['/garbage']!.length).toBe(asked);
   });
 
   it('an archive without the batches is refused by name', async () => {
