@@ -14,6 +14,13 @@ import type { ImageSpec, Interpolation } from '../../config/spec.ts';
 import type { ImageShape } from '../types.ts';
 import type { ImageFormat } from './sniff.ts';
 
+/**
+ * Bumped whenever convlens's own decoding changes what reaches the pixels or the skip reasons
+ * (orientation, alpha, channel rules, messages stored with skipped files): part of `version`, so
+ * dataset caches built by older code are rebuilt rather than trusted.
+ */
+export const DECODE_VERSION = 1;
+
 /** What an image's header says, before any pixel is decoded. */
 export interface ImageHeader {
   format: ImageFormat;
@@ -78,7 +85,7 @@ async function finish(image: Sharp, gray: boolean, target: [number, number]): Pr
 
 /** The real codec: sharp (libvips). */
 export const sharpCodec: ImageCodec = {
-  version: `sharp ${sharp.versions.sharp} libvips ${sharp.versions.vips}`,
+  version: `convlens-decode-${DECODE_VERSION} sharp ${sharp.versions.sharp} libvips ${sharp.versions.vips}`,
 
   async probe(bytes) {
     // No pixel limit here: the caller compares the declared size with data.image.maxPixels itself,

@@ -50,6 +50,12 @@ export interface DecodedFiles {
   notes: string[];
 }
 
+/** sharp's error text as one clause: libvips may add lines or end on a bare colon. */
+function detail(error: unknown): string {
+  const text = (error as Error)?.message ?? String(error);
+  return text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0).join('; ').replace(/[:;,.\s]+$/, '');
+}
+
 type Inspected = { bytes: Uint8Array; header: ImageHeader } | { reason: string };
 
 /** Read, sniff, and read the header of one file; any problem becomes a reason, never a throw. */
@@ -66,7 +72,7 @@ export async function inspectImage(file: ImageFile, options: Pick<DecodeOptions,
   try {
     header = { format, ...(await options.codec.probe(bytes)) };
   } catch (error) {
-    return { reason: imageReason.damaged(formatName(format), (error as Error).message) };
+    return { reason: imageReason.damaged(formatName(format), detail(error)) };
   }
   const { maxPixels } = options.image;
   if (header.width * header.height > maxPixels) return { reason: imageReason.tooLarge(header.width, header.height, maxPixels) };
@@ -110,7 +116,7 @@ export async function decodeFiles(files: ImageFile[], options: DecodeOptions): P
     try {
       raw = await codec.decode(inspected.bytes, header, [height, width], image, image.maxPixels);
     } catch (error) {
-      return problem(i, imageReason.damaged(formatName(header.format), (error as Error).message));
+      return problem(i, imageReason.damaged(formatName(header.format), detail(error)));
     }
     const native = header.gray ? 1 : 3;
     pixels.set(convertChannels(raw, native, channels), i * size);

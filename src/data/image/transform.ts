@@ -26,10 +26,10 @@ export function isNative(native: ImageShape, image: ImageSpec): boolean {
   return t[0] === native[0] && t[1] === native[1] && t[2] === native[2];
 }
 
-/** Short hex key of the settings that change pixels; filesystem-safe, for cache file names. */
-export function settingsKey(image: ImageSpec): string {
+/** Short hex key of the settings that change pixels and the codec doing it; filesystem-safe, for cache file names. */
+export function settingsKey(image: ImageSpec, codec: ImageCodec): string {
   const { size, channels, fit, interpolation, padValue } = image;
-  return createHash('sha256').update(JSON.stringify({ size, channels, fit, interpolation, padValue })).digest('hex').slice(0, 12);
+  return createHash('sha256').update(JSON.stringify({ size, channels, fit, interpolation, padValue, codec: codec.version })).digest('hex').slice(0, 12);
 }
 
 /** `data` with every image at `image`'s size and channel count (a new SourceData; `data` untouched). */
@@ -65,7 +65,7 @@ export function withImageSettings(
   const warnings = [...(def.warnings ?? [])];
   return {
     name: def.name,
-    version: `${def.version}-${settingsKey(image)}`,
+    version: `${def.version}-${settingsKey(image, io.codec)}`,
     ...(def.nativeShape && { nativeShape: targetShape(def.nativeShape, image) }),
     warnings,
     parse: async () => {
