@@ -14,6 +14,7 @@ const COMMANDS = {
   build: () => import('./commands/build.ts'),
   clean: () => import('./commands/clean.ts'),
   bench: () => import('./commands/bench.ts'),
+  datasets: () => import('./commands/datasets.ts'),
 } as const;
 
 function parse(argv: string[]): CliOptions {
@@ -28,6 +29,7 @@ function parse(argv: string[]): CliOptions {
       backend: { type: 'string', default: 'auto' },
       force: { type: 'boolean', default: false },
       replicas: { type: 'string', default: '2' },
+      url: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },

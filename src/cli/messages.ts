@@ -8,6 +8,7 @@ Commands:
   build [IDS...]     run, then build the static report site into --out
   clean              remove the cache directory
   bench              training and inference throughput of the benchmark models
+  datasets fetch cifar10  download CIFAR-10 into the cache (--url URL for a mirror)
 
 Options:
   --experiments DIR  experiment definitions (default: experiments)

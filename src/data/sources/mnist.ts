@@ -53,6 +53,7 @@ export function parseMnist(files: { file: string; text: string }[]): SourceData 
 export function mnist(): SourceDef {
   return {
     name: 'mnist',
+    nativeShape: [28, 28, 1],
     version: packageVersion('mnist'),
     parse: async () => parseMnist(await readClassFiles('mnist', 'src/digits', CLASSES.length)),
   };
