@@ -11,6 +11,8 @@ export interface CliOptions {
   force: boolean;
   /** `bench`: data-parallel replicas (validated by the command). */
   replicas: string;
+  /** `datasets fetch`: where to download from instead of the official address. */
+  url?: string;
   quiet: boolean;
   json: boolean;
   help: boolean;

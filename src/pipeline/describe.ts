@@ -64,11 +64,14 @@ export function regularizationText(spec: ExperimentSpec): string[] {
 }
 
 /** How the data was prepared, one sentence each: source, image size, normalization, augmentation. */
-export function dataDescription(spec: ExperimentSpec, shape: readonly number[]): string[] {
+export function dataDescription(spec: ExperimentSpec, shape: readonly number[], origin: { validation: 'source' | 'seeded'; test: 'source' | 'seeded' }): string[] {
   const d = spec.data;
   const out: string[] = [];
   const where = d.pathAsWritten ? ` from ${d.pathAsWritten}` : '';
   out.push(`Source: ${d.source}${where}.`);
+  const split = (name: string, o: 'source' | 'seeded', fraction: number) =>
+    o === 'source' ? `the ${name} set comes with the source` : fraction > 0 ? `the ${name} set is a seeded${d.split.stratify ? ', stratified' : ''} ${num(fraction * 100)}% split` : `there is no ${name} set`;
+  out.push(`Splits: ${split('test', origin.test, d.split.test)}; ${split('validation', origin.validation, d.split.validation)}${d.limit.train !== undefined || d.limit.test !== undefined ? `; limited to ${[d.limit.train !== undefined ? `${d.limit.train} training` : '', d.limit.test !== undefined ? `${d.limit.test} test` : ''].filter(Boolean).join(' and ')} images` : ''}.`);
   const [h, w, c] = shape;
   const resize = d.image.size
     ? `resized to ${h}×${w} (${d.image.fit === 'stretch' ? 'stretched' : d.image.fit === 'pad' ? `aspect ratio kept, padded with ${d.image.padValue}` : 'aspect ratio kept, centre-cropped'}, ${d.image.interpolation} interpolation)`

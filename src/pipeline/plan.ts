@@ -48,8 +48,9 @@ export function codeVersion(folders: string[], root: string = SRC): string {
 /** The parts of an experiment that change the trained weights (not title, description, report). */
 function trainingConfig(spec: ExperimentSpec): unknown {
   const { data, model, train, seeds } = spec;
-  // The path as written does not change the weights (the data digest covers the content).
-  const { pathAsWritten: _written, ...dataConfig } = data;
+  // Where the data lives does not change the weights (the data digest covers the content), so a
+  // moved project keeps its cache.
+  const { pathAsWritten: _written, path: _path, ...dataConfig } = data;
   return { data: dataConfig, model, train, seeds: { init: seeds.init, dropout: seeds.dropout, split: seeds.split, shuffle: seeds.shuffle, augment: seeds.augment } };
 }
 
@@ -80,7 +81,7 @@ export function figuresKey(analysis: string, classes: string[]): string {
 
 /** The data views key: the exact images (dataset digest), the data settings shown, the picking seed and the drawing code. */
 export function dataViewsKey(datasetDigest: string, data: ExperimentSpec['data'], splitSeed: number): string {
-  const { pathAsWritten: _written, ...settings } = data;
+  const { pathAsWritten: _written, path: _path, ...settings } = data;
   return sha256(JSON.stringify({ datasetDigest, settings, splitSeed, code: codeVersion(['render', 'data']) }));
 }
 

@@ -36,6 +36,11 @@ export interface ExperimentResult {
     /** Images of each class (index = label) per split. */
     perClass: { train: number[]; validation: number[]; test: number[] };
     testLabels: Uint8Array;
+    /** Whether validation and test came with the source or from the seeded split. */
+    origin: { validation: 'source' | 'seeded'; test: 'source' | 'seeded' };
+    /** Images left out under `onError: skip`, and notes about the source. */
+    skipped: { file: string; reason: string }[];
+    notes: string[];
   };
   run: TrainArtifact;
   analysis: AnalysisArtifact;
@@ -104,7 +109,9 @@ function entryOf(r: ExperimentResult, manifest: RunManifest): ExperimentEntry {
       counts: r.dataset.counts,
       perClass: r.dataset.perClass,
       imageShape: r.dataset.shape,
-      description: dataDescription(r.spec, r.dataset.shape),
+      description: dataDescription(r.spec, r.dataset.shape, r.dataset.origin),
+      skipped: r.dataset.skipped,
+      notes: r.dataset.notes,
     },
     model: { layers: r.run.facts.summary.layers, params: r.run.facts.summary.params },
     train: {

@@ -69,8 +69,12 @@ export const ExperimentEntrySchema = z.object({
     /** Images of each class (in class order) per split. */
     perClass: z.object({ train: z.array(z.number()), validation: z.array(z.number()), test: z.array(z.number()) }),
     imageShape: z.array(z.number()),
-    /** How the images were prepared, one sentence each (source, resizing, normalization, augmentation). */
+    /** How the images were prepared, one sentence each (source, splits, resizing, normalization, augmentation). */
     description: z.array(z.string()),
+    /** Images that could not be read and were left out (`onError: skip`). */
+    skipped: z.array(z.object({ file: z.string(), reason: z.string() })),
+    /** What the source reported: ignored files, resized images. */
+    notes: z.array(z.string()),
   }),
   model: z.object({
     layers: z.array(LayerRowSchema),

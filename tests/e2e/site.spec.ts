@@ -99,6 +99,17 @@ test('index lists experiments and failed runs; every experiment page renders com
   expect(problems).toEqual([]);
 });
 
+test('skipped images and source notes are listed in the data section, as text', async ({ page }) => {
+  const problems = watch(page, new URL(siteUrl()).origin);
+  await page.goto(`${siteUrl()}experiments/mnist-no-validation/`);
+  const skipped = page.locator('#data details.skipped');
+  await expect(skipped.locator('summary')).toHaveText('2 images could not be read and were left out');
+  await skipped.locator('summary').click();
+  await expect(skipped.locator('li')).toHaveText(['digits/7/broken.png: the file is not a complete PNG image', 'digits/<img src=x onerror=alert(1)>.png: unreadable']);
+  await expect(page.locator('#data ul.description')).toContainText('2 files that are not images were ignored');
+  expect(problems).toEqual([]);
+});
+
 test('figure sections absent from report.json are absent from the page', async ({ page }) => {
   const problems = watch(page, new URL(siteUrl()).origin);
   await page.goto(`${siteUrl()}experiments/mnist-no-validation/`);

@@ -13,7 +13,7 @@ import { prepareCache } from '../../pipeline/cache-dir.ts';
 import type { CliIo, CliOptions } from '../options.ts';
 
 /** Runs `datasets fetch cifar10`; exit code 0 (errors are thrown as UserErrors). */
-export default async function datasets(options: CliOptions & { url?: string }, io: CliIo): Promise<number> {
+export default async function datasets(options: CliOptions, io: CliIo): Promise<number> {
   const [action, name, ...rest] = options.args;
   if (action !== 'fetch' || name !== 'cifar10' || rest.length > 0) throw new UserError(datasetsUsage(options.args));
   // The cache tag lets `convlens clean` remove what was fetched along with the rest of the cache.

@@ -10,7 +10,7 @@ import { grayPng, writeTree } from './fixtures.ts';
 import { tempDir } from './helpers.ts';
 
 type DataSpec = ExperimentSpec['data'];
-const SEEDS: Seeds = { init: 1, dropout: 2, split: 9, shuffle: 4, augment: 5 };
+const SEEDS: Seeds = { init: 1, dropout: 2, split: 9, shuffle: 4, augment: 5, report: 9 };
 const spec = (path: string, over: Partial<DataSpec> = {}): DataSpec => ({
   source: 'csv',
   path,

@@ -9,7 +9,7 @@ import { grayPng, writeTree } from './fixtures.ts';
 import { syntheticSource, tempDir } from './helpers.ts';
 
 type DataSpec = ExperimentSpec['data'];
-const SEEDS: Seeds = { init: 1, dropout: 2, split: 3, shuffle: 4, augment: 5 };
+const SEEDS: Seeds = { init: 1, dropout: 2, split: 3, shuffle: 4, augment: 5, report: 9 };
 const IMAGE: ImageSpec = { fit: 'stretch', interpolation: 'bilinear', padValue: 0, maxPixels: 40_000_000 };
 const spec = (path: string, over: Partial<DataSpec> = {}): DataSpec => ({
   source: 'folder',

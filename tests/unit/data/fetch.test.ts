@@ -108,7 +108,7 @@ describe('fetchCifar10 against a local server', () => {
 
     const data = { source: 'cifar10' as const, limit: {}, split: { validation: 0, test: 0.2, stratify: true }, normalize: 'rescale' as const, onError: 'fail' as const };
     const image = { fit: 'stretch' as const, interpolation: 'bilinear' as const, padValue: 0, maxPixels: 1e9 };
-    const { dataset } = await loadDataset({ ...data, image }, { init: 1, dropout: 1, split: 1, shuffle: 1, augment: 1 }, { cacheDir });
+    const { dataset } = await loadDataset({ ...data, image }, { init: 1, dropout: 1, split: 1, shuffle: 1, augment: 1, report: 9 }, { cacheDir });
     expect([dataset.train.count, dataset.test.count]).toEqual([10, 2]);
 
     const before = requests['/ok']!.length;

@@ -9,7 +9,7 @@ import { grayPng, jpeg, writeTree } from './fixtures.ts';
 import { tempDir } from './helpers.ts';
 
 type DataSpec = ExperimentSpec['data'];
-const SEEDS: Seeds = { init: 1, dropout: 2, split: 5, shuffle: 4, augment: 5 };
+const SEEDS: Seeds = { init: 1, dropout: 2, split: 5, shuffle: 4, augment: 5, report: 9 };
 const spec = (path: string, over: Partial<DataSpec> = {}): DataSpec => ({
   source: 'folder',
   path,
