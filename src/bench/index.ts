@@ -6,6 +6,8 @@
  *              after a warm-up pass; through the same executor `convlens run` trains with
  *              (data-parallel replicas on wasm/cpu)
  *   inference  batch 256 (split across the replicas), the same 512 images; best of 3 after a warm-up
+ *   data       decode + resize of generated JPEG/PNG photos (bench/decode.ts) and augmentation with
+ *              the book chapter's settings (bench/augment.ts), to show the input path keeps up
  *
  * Random data is fine: this measures speed, not learning.
  */
@@ -15,6 +17,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { BackendName, BackendRequest } from '../engine/backend.ts';
 import type { Executor } from '../engine/executor.ts';
 import { BENCH_MODELS, type BenchModel } from './models.ts';
+import type { DecodeBenchReport } from './decode.ts';
 
 /** What `convlens bench --json` prints (BENCHMARK.md). */
 export interface BenchReport {
@@ -23,6 +26,8 @@ export interface BenchReport {
   node: string;
   replicas: number;
   models: Record<string, { train_img_s: number; infer_img_s: number }>;
+  /** The data path: decoding + resizing photos, and augmenting batches (one thread, the book chapter's settings). */
+  data?: { decode: DecodeBenchReport; augment_img_s: Record<string, number> };
 }
 
 export interface BenchOptions {
@@ -34,6 +39,8 @@ export interface BenchOptions {
   onProgress?: (line: string) => void;
   /** The models to measure (default: BENCHMARK.md's two); tests pass tiny ones. */
   models?: BenchModel[];
+  /** Also measure decoding and augmentation (default true). */
+  data?: boolean;
 }
 
 const IMAGES = 512;
@@ -112,6 +119,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     }
   } finally {
     await pool?.close();
+  }
+  if (options.data ?? true) {
+    options.onProgress?.('data: decoding and augmentation');
+    const { measureDecode } = await import('./decode.ts');
+    const { measureAugment } = await import('./augment.ts');
+    report.data = { decode: await measureDecode({ clock: options.clock }), augment_img_s: measureAugment({ clock: options.clock }) };
   }
   return report;
 }

@@ -1,4 +1,5 @@
 /** All user-facing text of the command line. */
+import type { BenchReport } from '../bench/index.ts';
 
 export const USAGE = `Usage: convlens <command> [options]
 
@@ -43,12 +44,19 @@ export function badReplicas(value: string): string {
 }
 
 /** `convlens bench` without --json: one row per model. */
-export function benchTable(r: { backend: string; tfjs: string; node: string; replicas: number; models: Record<string, { train_img_s: number; infer_img_s: number }> }): string {
-  const rows = Object.entries(r.models).map(([name, m]) => `${name.padEnd(22)} ${String(m.train_img_s).padStart(10)} ${String(m.infer_img_s).padStart(10)}`);
+export function benchTable(r: BenchReport): string {
+  const rows = Object.entries(r.models).map(([name, m]) => `${name.padEnd(22)} ${String(m.train_img_s).padStart(11)} ${String(m.infer_img_s).padStart(11)}`);
+  const data = r.data
+    ? [
+        `decode + resize to ${r.data.decode.target.join('×')}: ${r.data.decode.jpeg_img_s} JPEG/s, ${r.data.decode.png_img_s} PNG/s (${r.data.decode.concurrency} at a time)`,
+        `augmentation (one thread): ${Object.entries(r.data.augment_img_s).map(([shape, v]) => `${v} img/s at ${shape}`).join(', ')}`,
+      ]
+    : [];
   return [
     `backend ${r.backend} (tfjs ${r.tfjs}, node ${r.node}, ${r.replicas} replica${r.replicas === 1 ? '' : 's'})`,
-    `${'model'.padEnd(22)} ${'train img/s'.padStart(10)} ${'infer img/s'.padStart(10)}`,
+    `${'model'.padEnd(22)} ${'train img/s'.padStart(11)} ${'infer img/s'.padStart(11)}`,
     ...rows,
+    ...data,
     '',
   ].join('\n');
 }
