@@ -1,6 +1,6 @@
 /**
  * Core classification metrics on plain arrays (no tfjs): predicted class, accuracy,
- * categorical cross-entropy and the confusion matrix.
+ * categorical cross-entropy, top-k accuracy and the confusion matrix.
  *
  * `probs` is a row-major [n × k] matrix of class probabilities; `labels` holds the true class
  * index of each row.
@@ -61,18 +61,33 @@ export function confusionMatrix(labels: ArrayLike<number>, predicted: ArrayLike<
 }
 
 /**
- * Top-k accuracy: a row is a hit when fewer than `topK` classes score strictly higher than its
- * true class (so ties at the boundary count in the label's favour).
+ * Top-k accuracy as `sklearn.metrics.top_k_accuracy_score` ranks classes: by score, descending,
+ * and among equal scores the higher class index first (sklearn sorts with a stable argsort and
+ * reverses it). A row is a hit when its true class is among the first `topK` of that ranking,
+ * i.e. when (classes scoring strictly higher) + (equal-scoring classes with a higher index) < topK.
+ * `topK` ≥ k makes every row a hit (sklearn warns that the score is then meaningless). NaN for no rows.
  */
 export function topKAccuracy(probs: ArrayLike<number>, labels: ArrayLike<number>, k: number, topK: number): number {
   const n = labels.length;
   if (n === 0) return Number.NaN;
   let hits = 0;
   for (let i = 0; i < n; i++) {
-    const p = probs[i * k + labels[i]!]!;
-    let higher = 0;
-    for (let j = 0; j < k; j++) if (probs[i * k + j]! > p) higher++;
-    if (higher < topK) hits++;
+    const label = labels[i]!;
+    const p = probs[i * k + label]!;
+    let ahead = 0;
+    for (let j = 0; j < k; j++) {
+      const v = probs[i * k + j]!;
+      if (v > p || (v === p && j > label)) ahead++;
+    }
+    if (ahead < topK) hits++;
   }
   return hits / n;
+}
+
+/** Each row divided by its sum (for a confusion matrix: the share of each true class given to each prediction); an all-zero row stays zeros, never NaN. */
+export function normalizeRows(matrix: readonly (readonly number[])[]): number[][] {
+  return matrix.map((row) => {
+    const sum = row.reduce((s, v) => s + v, 0);
+    return row.map((v) => (sum === 0 ? 0 : v / sum));
+  });
 }
