@@ -87,7 +87,7 @@ async function runExperiment(ctx: PipelineContext, spec: ExperimentSpec): Promis
   }
   const dataViews = await dataViewsStage(ctx, spec, dataset);
   const run = await trainStage(ctx, spec, dataset);
-  const analysis = await analyzeStage(ctx, dataset, run);
+  const analysis = await analyzeStage(ctx, dataset, run, spec.report);
   const figures = await figuresStage(ctx, analysis.key, run.facts.history, analysis.metrics);
   return {
     spec,

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ExperimentSpec } from '../config/spec.ts';
-import { predictionRows, type Metrics } from '../analysis/evaluate.ts';
+import { predictionRows } from '../analysis/evaluate.ts';
 import { toCsv } from '../render/csv.ts';
 import { historyCsv } from '../render/figure.ts';
 import { ReportSchema, type ExperimentEntry, type Report, type RunManifest } from '../site/report.ts';
@@ -55,11 +55,6 @@ export interface FailedResult {
   error: string;
 }
 
-function publicMetrics(m: Metrics): Omit<Metrics, 'count'> {
-  const { count: _count, ...rest } = m;
-  return rest;
-}
-
 function manifestOf(r: ExperimentResult): RunManifest {
   return {
     id: r.spec.id,
@@ -85,7 +80,7 @@ function experimentFiles(r: ExperimentResult, manifest: RunManifest): Map<string
   const base = `experiments/${r.spec.id}`;
   const preds = predictionRows(r.analysis.probs, r.dataset.testLabels, r.dataset.classes);
   const files = new Map<string, Buffer | string>([
-    [`${base}/data/metrics.json`, JSON.stringify(publicMetrics(r.analysis.metrics), null, 2)],
+    [`${base}/data/metrics.json`, JSON.stringify(r.analysis.metrics, null, 2)],
     [`${base}/data/predictions.csv`, toCsv(preds.header, preds.rows)],
     [`${base}/data/history.csv`, historyCsv(r.run.facts.history).text],
     [`${base}/data/manifest.json`, JSON.stringify(manifest, null, 2)],

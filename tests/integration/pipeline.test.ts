@@ -59,7 +59,7 @@ describe('pipeline', () => {
     expect(await readFile(join(dir, 'data', 'experiment.yaml'), 'utf8')).toBe(await readFile(TINY, 'utf8'));
 
     const metrics = JSON.parse(await readFile(join(dir, 'data', 'metrics.json'), 'utf8'));
-    expect(Object.keys(metrics).sort()).toEqual(['accuracy', 'classes', 'confusion_matrix', 'loss', 'top_k_accuracy']);
+    expect(Object.keys(metrics)).toEqual(['accuracy', 'loss', 'top_k_accuracy', 'classes', 'per_class', 'macro_avg', 'weighted_avg', 'roc_auc', 'confusion_matrix', 'ece']);
     expect(metrics.confusion_matrix.flat().reduce((s: number, v: number) => s + v, 0)).toBe(200);
     const diagonal = metrics.confusion_matrix.reduce((s: number, row: number[], i: number) => s + row[i]!, 0);
     expect(metrics.accuracy).toBeCloseTo(diagonal / 200, 12);

@@ -6,7 +6,7 @@
 import type { Figure } from '../../site/report.ts';
 import type { RenderedFigure } from '../../render/figure.ts';
 import type { HistoryRow } from '../../engine/train.ts';
-import type { Metrics } from '../../analysis/evaluate.ts';
+import type { MetricsJson } from '../../analysis/evaluate.ts';
 import { figuresKey } from '../plan.ts';
 import type { PipelineContext } from '../context.ts';
 
@@ -53,7 +53,7 @@ export async function storeFigures(ctx: PipelineContext, key: string, rendered: 
 }
 
 /** Render every figure, or return the stored set with the same key. */
-export async function figuresStage(ctx: PipelineContext, analysisKey: string, history: HistoryRow[], metrics: Metrics): Promise<FiguresArtifact> {
+export async function figuresStage(ctx: PipelineContext, analysisKey: string, history: HistoryRow[], metrics: MetricsJson): Promise<FiguresArtifact> {
   const key = figuresKey(analysisKey, metrics.classes);
   const stored = await storedFigures(ctx, key);
   if (stored) return stored;
