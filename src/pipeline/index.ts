@@ -88,7 +88,16 @@ async function runExperiment(ctx: PipelineContext, spec: ExperimentSpec): Promis
   const dataViews = await dataViewsStage(ctx, spec, dataset);
   const run = await trainStage(ctx, spec, dataset);
   const analysis = await analyzeStage(ctx, dataset, run, spec.report);
-  const figures = await figuresStage(ctx, analysis.key, run.facts.history, analysis.metrics);
+  const figures = await figuresStage(ctx, {
+    analysisKey: analysis.key,
+    history: run.facts.history,
+    evaluation: analysis.evaluation,
+    probs: analysis.probs,
+    test: dataset.test,
+    shape: dataset.shape,
+    report: spec.report,
+    reportSeed: spec.seeds.report,
+  });
   return {
     spec,
     dataset: {

@@ -74,9 +74,10 @@ export function analysisKey(train: string): string {
   return sha256(JSON.stringify({ train, code: codeVersion(['analysis', 'engine']) }));
 }
 
-/** The figures cache key. */
-export function figuresKey(analysis: string, classes: string[]): string {
-  return sha256(JSON.stringify({ analysis, classes, code: codeVersion(['render']) }));
+/** The figures cache key: the evaluation, the report settings that shape figures, the picking seed, the drawing code. */
+export function figuresKey(analysis: string, classes: string[], report: { samples: number; topK: number; calibrationBins: number }, seed: number): string {
+  const settings = { samples: report.samples, topK: report.topK, calibrationBins: report.calibrationBins };
+  return sha256(JSON.stringify({ analysis, classes, settings, seed, code: codeVersion(['render', 'analysis']) }));
 }
 
 /** The data views key: the exact images (dataset digest), the data settings shown, the picking seed and the drawing code. */

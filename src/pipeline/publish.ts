@@ -22,6 +22,7 @@ import type { FiguresArtifact } from './stages/figures.ts';
 import type { TrainArtifact } from './stages/train.ts';
 import { dataDescription, optimizerText, regularizationText, scheduleText } from './describe.ts';
 import { configHash } from './plan.ts';
+import { pickSamples } from './stages/figures.ts';
 import { sha256 } from './store.ts';
 
 /** Everything one successful experiment contributes to the report. */
@@ -75,6 +76,33 @@ const round = (s: number) => Math.round(s * 100) / 100;
 /** The convlens version published in manifests. */
 export const CONVLENS_VERSION = '0.1.0';
 
+/** The Performance section's numbers, from the evaluation. */
+function performance(r: ExperimentResult): ExperimentEntry['metrics'] {
+  const ev = r.analysis.evaluation;
+  const m = ev.metrics;
+  const [k, topK] = Object.entries(m.top_k_accuracy)[0] ?? [String(r.spec.report.topK), Number.NaN];
+  return {
+    accuracy: m.accuracy,
+    loss: m.loss,
+    confusion: m.confusion_matrix,
+    topK: { k: Number(k), accuracy: topK },
+    report: { perClass: ev.report.perClass, macro: ev.report.macro, weighted: ev.report.weighted },
+    auc: ev.roc.auc,
+    averagePrecision: ev.pr.averagePrecision,
+    ece: m.ece,
+    confusedPairs: ev.confusedPairs.slice(0, 10),
+    notes: ev.notes,
+  };
+}
+
+/** One sample prediction for report.json. */
+function sample(r: ExperimentResult, index: number): ExperimentEntry['samples'][number] {
+  const ev = r.analysis.evaluation;
+  const k = ev.metrics.classes.length;
+  const predicted = ev.predicted[index]!;
+  return { index, true: r.dataset.testLabels[index]!, predicted, confidence: r.analysis.probs[index * k + predicted]! };
+}
+
 /** Files of one experiment, keyed by path relative to the report directory. */
 function experimentFiles(r: ExperimentResult, manifest: RunManifest): Map<string, Buffer | string> {
   const base = `experiments/${r.spec.id}`;
@@ -117,7 +145,8 @@ function entryOf(r: ExperimentResult, manifest: RunManifest): ExperimentEntry {
       settings: regularizationText(r.spec),
       phases: r.run.facts.phases,
     },
-    metrics: { accuracy: r.analysis.metrics.accuracy, loss: r.analysis.metrics.loss, confusion: r.analysis.metrics.confusion_matrix },
+    metrics: performance(r),
+    samples: pickSamples(r.analysis.evaluation.count, r.spec.report.samples, r.spec.seeds.report).map((index) => sample(r, index)),
     history: r.run.facts.history,
     manifest,
     figures: [...r.dataViews.figures, ...r.figures.figures],

@@ -99,7 +99,28 @@ export const ExperimentEntrySchema = z.object({
       }),
     ),
   }),
-  metrics: z.object({ accuracy: z.number(), loss: z.number(), confusion: z.array(z.array(z.number())) }),
+  metrics: z.object({
+    accuracy: z.number(),
+    loss: z.number(),
+    confusion: z.array(z.array(z.number())),
+    topK: z.object({ k: z.number(), accuracy: z.number() }),
+    /** scikit-learn's classification report: per class (in class order), macro and weighted averages. */
+    report: z.object({
+      perClass: z.array(z.object({ precision: z.number(), recall: z.number(), f1: z.number(), support: z.number() })),
+      macro: z.object({ precision: z.number(), recall: z.number(), f1: z.number(), support: z.number() }),
+      weighted: z.object({ precision: z.number(), recall: z.number(), f1: z.number(), support: z.number() }),
+    }),
+    /** One-vs-rest ROC AUC and average precision per class (null where undefined), with their averages. */
+    auc: z.object({ perClass: z.array(z.number().nullable()), macro: z.number().nullable(), micro: z.number().nullable() }),
+    averagePrecision: z.object({ perClass: z.array(z.number()), macro: z.number(), micro: z.number() }),
+    ece: z.number(),
+    /** The most frequent off-diagonal confusions, by class index. */
+    confusedPairs: z.array(z.object({ true: z.number(), predicted: z.number(), count: z.number() })),
+    /** Sentences about undefined or degenerate metrics. */
+    notes: z.array(z.string()),
+  }),
+  /** Test images shown as sample predictions (index, true and predicted class index, confidence). */
+  samples: z.array(z.object({ index: z.number(), true: z.number(), predicted: z.number(), confidence: z.number() })),
   history: z.array(HistoryRowSchema),
   manifest: RunManifestSchema,
   figures: z.array(FigureSchema),

@@ -9,7 +9,7 @@ import type { ExperimentEntry, Figure } from './report.ts';
 export const SECTION_FIGURES = {
   data: ['samples', 'augmentations', 'class-distribution'],
   training: ['training-curves'],
-  performance: ['confusion-matrix', 'confusion-matrix-normalized'],
+  performance: ['confusion-matrix', 'confusion-matrix-normalized', 'roc-curves', 'pr-curves', 'calibration', 'predictions', 'mistakes'],
 } as const;
 
 /** The figures of one experiment, grouped by the section that shows them. */

@@ -55,7 +55,18 @@ describe('pipeline', () => {
     expect((await readdir(join(dir, 'data'))).sort()).toEqual(['experiment.yaml', 'history.csv', 'manifest.json', 'metrics.json', 'predictions.csv']);
     expect((await readdir(join(dir, 'model'))).sort()).toEqual(['model.json', 'weights.bin']);
     const figureNames = [...new Set((await readdir(join(dir, 'figures'))).map((f) => f.replace(/\.[a-z]+$/, '')))].sort();
-    expect(figureNames).toEqual(['class-distribution', 'confusion-matrix', 'confusion-matrix-normalized', 'samples', 'training-curves']);
+    expect(figureNames).toEqual([
+      'calibration',
+      'class-distribution',
+      'confusion-matrix',
+      'confusion-matrix-normalized',
+      'mistakes',
+      'pr-curves',
+      'predictions',
+      'roc-curves',
+      'samples',
+      'training-curves',
+    ]);
     expect(await readFile(join(dir, 'data', 'experiment.yaml'), 'utf8')).toBe(await readFile(TINY, 'utf8'));
 
     const metrics = JSON.parse(await readFile(join(dir, 'data', 'metrics.json'), 'utf8'));

@@ -6,7 +6,9 @@
 import type { Figure } from '../../site/report.ts';
 import type { RenderedFigure } from '../../render/figure.ts';
 import type { HistoryRow } from '../../engine/train.ts';
-import type { MetricsJson } from '../../analysis/evaluate.ts';
+import type { Evaluation } from '../../analysis/evaluate.ts';
+import type { ReportSpec } from '../../config/spec.ts';
+import { deriveSeed, mulberry32, permutation } from '../../lib/rng.ts';
 import { figuresKey } from '../plan.ts';
 import type { PipelineContext } from '../context.ts';
 
@@ -52,15 +54,40 @@ export async function storeFigures(ctx: PipelineContext, key: string, rendered: 
   return { key, figures, files, seconds };
 }
 
+/** The test images shown as sample predictions: `count` of them, seeded, in index order. */
+export function pickSamples(testCount: number, count: number, seed: number): number[] {
+  const order = permutation(testCount, mulberry32(deriveSeed(seed, 'samples')));
+  return Array.from(order.subarray(0, Math.min(count, testCount))).sort((a, b) => a - b);
+}
+
+/** What the performance figures are drawn from. */
+export interface FiguresInput {
+  analysisKey: string;
+  history: HistoryRow[];
+  evaluation: Evaluation;
+  probs: Float32Array;
+  test: { pixels: Uint8Array; labels: Uint8Array };
+  shape: [number, number, number];
+  report: ReportSpec;
+  reportSeed: number;
+}
+
 /** Render every figure, or return the stored set with the same key. */
-export async function figuresStage(ctx: PipelineContext, analysisKey: string, history: HistoryRow[], metrics: MetricsJson): Promise<FiguresArtifact> {
-  const key = figuresKey(analysisKey, metrics.classes);
+export async function figuresStage(ctx: PipelineContext, input: FiguresInput): Promise<FiguresArtifact> {
+  const { evaluation: ev, history } = input;
+  const classes = ev.metrics.classes;
+  const key = figuresKey(input.analysisKey, classes, input.report, input.reportSeed);
   const stored = await storedFigures(ctx, key);
   if (stored) return stored;
   const started = ctx.clock.now();
-  const { renderFigure, historyCsv, confusionJson } = await import('../../render/figure.ts');
+  const { renderFigure, svgFigure, historyCsv, confusionJson } = await import('../../render/figure.ts');
   const curves = await import('../../render/specs/training-curves.ts');
   const confusion = await import('../../render/specs/confusion-matrix.ts');
+  const { curvesSpec, curvesAlt } = await import('../../render/specs/curves.ts');
+  const { reliabilitySpec, reliabilityAlt } = await import('../../render/specs/reliability.ts');
+  const { predictionGrid, topClasses } = await import('../../render/images/prediction-grid.ts');
+  const { rocSet, prSet } = await import('./curve-sets.ts');
+  const matrix = ev.confusion.counts;
 
   const rendered = [
     await renderFigure({
@@ -73,17 +100,80 @@ export async function figuresStage(ctx: PipelineContext, analysisKey: string, hi
     await renderFigure({
       name: 'confusion-matrix',
       title: 'Confusion matrix (counts)',
-      spec: confusion.confusionMatrixSpec(metrics.classes, metrics.confusion_matrix, 'counts'),
-      alt: confusion.confusionMatrixAlt(metrics.classes, metrics.confusion_matrix),
-      data: confusionJson(metrics.classes, metrics.confusion_matrix),
+      spec: confusion.confusionMatrixSpec(classes, matrix, 'counts'),
+      alt: confusion.confusionMatrixAlt(classes, matrix),
+      data: confusionJson(classes, matrix),
     }),
     await renderFigure({
       name: 'confusion-matrix-normalized',
       title: 'Confusion matrix (row-normalized)',
-      spec: confusion.confusionMatrixSpec(metrics.classes, metrics.confusion_matrix, 'normalized'),
-      alt: confusion.confusionMatrixAlt(metrics.classes, metrics.confusion_matrix, 'normalized'),
-      data: confusionJson(metrics.classes, metrics.confusion_matrix),
+      spec: confusion.confusionMatrixSpec(classes, matrix, 'normalized'),
+      alt: confusion.confusionMatrixAlt(classes, matrix, 'normalized'),
+      data: confusionJson(classes, matrix),
     }),
   ];
+  const roc = rocSet(ev);
+  if (roc) {
+    rendered.push(await renderFigure({ name: 'roc-curves', title: 'ROC curves, one-vs-rest', spec: curvesSpec(roc.set, 'roc'), alt: curvesAlt(roc.set, 'roc'), data: { kind: 'json', text: roc.data } }));
+  }
+  const pr = prSet(ev);
+  rendered.push(await renderFigure({ name: 'pr-curves', title: 'Precision–recall curves, one-vs-rest', spec: curvesSpec(pr.set, 'pr'), alt: curvesAlt(pr.set, 'pr'), data: { kind: 'json', text: pr.data } }));
+  const bins = ev.calibration.bins;
+  rendered.push(
+    await renderFigure({
+      name: 'calibration',
+      title: 'Calibration (reliability diagram)',
+      spec: reliabilitySpec(bins, ev.calibration.ece),
+      alt: reliabilityAlt(bins, ev.calibration.ece),
+      data: { kind: 'json', text: JSON.stringify(ev.calibration, null, 2) + '\n' },
+    }),
+  );
+
+  const size = input.shape[0] * input.shape[1] * input.shape[2];
+  const item = (index: number) => ({
+    index,
+    pixels: input.test.pixels.subarray(index * size, (index + 1) * size),
+    trueClass: classes[input.test.labels[index]!]!,
+    predictedClass: classes[ev.predicted[index]!]!,
+    top: topClasses(input.probs, index, classes),
+  });
+  const samples = pickSamples(ev.count, input.report.samples, input.reportSeed);
+  if (samples.length > 0) {
+    const items = samples.map(item);
+    const grid = await predictionGrid(items, input.shape, `${items.length} test images picked at random; bars: the three most probable classes, the true class in blue.`);
+    const right = items.filter((i) => i.predictedClass === i.trueClass).length;
+    rendered.push(
+      svgFigure({
+        name: 'predictions',
+        title: 'Sample predictions',
+        alt: `${items.length} test images picked at random with the model's three most probable classes; ${right} of them are predicted correctly.`,
+        svg: grid.svg,
+        width: grid.width,
+        height: grid.height,
+        data: { kind: 'json', text: JSON.stringify(items.map(({ pixels: _p, ...rest }) => rest), null, 2) + '\n' },
+      }),
+    );
+  }
+  if (ev.mistakes.length > 0) {
+    const items = ev.mistakes.slice(0, Math.max(8, input.report.samples)).map((m) => item(m.index));
+    const grid = await predictionGrid(items, input.shape, 'Wrong predictions made with the highest confidence, most confident first.');
+    rendered.push(
+      svgFigure({
+        name: 'mistakes',
+        title: 'Most confident mistakes',
+        alt: `The ${items.length} wrong predictions made with the highest confidence, from ${items[0]!.top[0]!.probability.toFixed(2)} down to ${items.at(-1)!.top[0]!.probability.toFixed(2)}; the most frequent confusion among them is ${mostFrequent(items.map((i) => `${i.trueClass} taken for ${i.predictedClass}`))}.`,
+        svg: grid.svg,
+        width: grid.width,
+        height: grid.height,
+        data: { kind: 'json', text: JSON.stringify(items.map(({ pixels: _p, ...rest }) => rest), null, 2) + '\n' },
+      }),
+    );
+  }
   return storeFigures(ctx, key, rendered, (ctx.clock.now() - started) / 1000);
+}
+
+function mostFrequent(values: string[]): string {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
 }

@@ -60,7 +60,7 @@ export function curvesSpec(set: CurveSet, kind: Kind): TopLevelSpec {
           ? [{ data: { values: [{ x: 0, y: 0 }, { x: 1, y: 1 }] }, mark: { type: 'line', color: '#d1d5db', strokeWidth: 1 }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } }]
           : []),
         {
-          mark: { type: 'line', interpolate: kind === 'pr' ? 'step-before' : 'linear' },
+          mark: { type: 'line' },
           encoding: {
             x: { field: 'x', type: 'quantitative', title: l.x, scale: { domain: [0, 1] }, axis: { tickCount: 3 } },
             y: { field: 'y', type: 'quantitative', title: l.y, scale: { domain: [0, 1] }, axis: { tickCount: 3 } },
