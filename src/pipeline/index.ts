@@ -18,7 +18,8 @@
 import { join } from 'node:path';
 import { loadExperiments, formatConfigError } from '../config/index.ts';
 import type { ExperimentSpec } from '../config/spec.ts';
-import { loadDataset } from '../data/index.ts';
+import { loadDataset, type Dataset } from '../data/index.ts';
+import { channelStats } from '../data/normalize.ts';
 import { initEngine, type BackendRequest, type Engine } from '../engine/backend.ts';
 import type { ReplicaPool } from '../engine/replicas/pool.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -79,6 +80,12 @@ export async function loadSpecs(files: string[], ids: string[]): Promise<Experim
   return experiments.filter((e) => ids.includes(e.id));
 }
 
+/** Per-channel mean and standard deviation of the training split (x/255 scale), for the data section. */
+function channelSummary(dataset: Dataset): { mean: number[]; std: number[] } {
+  const stats = channelStats(dataset.train.pixels, dataset.shape[2]);
+  return { mean: [...stats.mean], std: [...stats.std] };
+}
+
 async function runExperiment(ctx: PipelineContext, spec: ExperimentSpec): Promise<ExperimentResult> {
   const { dataset, warnings } = await loadDataset(spec.data, spec.seeds, { cacheDir: ctx.cacheDir });
   for (const w of warnings) ctx.log.warn(`${spec.id}: ${w}`);
@@ -113,6 +120,7 @@ async function runExperiment(ctx: PipelineContext, spec: ExperimentSpec): Promis
       },
       testLabels: dataset.test.labels,
       origin: dataset.origin,
+      channels: channelSummary(dataset),
       skipped: dataset.skipped,
       notes: dataset.notes,
     },

@@ -39,6 +39,8 @@ export interface ExperimentResult {
     testLabels: Uint8Array;
     /** Whether validation and test came with the source or from the seeded split. */
     origin: { validation: 'source' | 'seeded'; test: 'source' | 'seeded' };
+    /** Per-channel mean and standard deviation of the training split (x/255). */
+    channels: { mean: number[]; std: number[] };
     /** Images left out under `onError: skip`, and notes about the source. */
     skipped: { file: string; reason: string }[];
     notes: string[];
@@ -133,6 +135,7 @@ function entryOf(r: ExperimentResult, manifest: RunManifest): ExperimentEntry {
       perClass: r.dataset.perClass,
       imageShape: r.dataset.shape,
       description: dataDescription(r.spec, r.dataset.shape, r.dataset.origin),
+      channels: r.dataset.channels,
       skipped: r.dataset.skipped,
       notes: r.dataset.notes,
     },

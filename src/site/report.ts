@@ -71,6 +71,8 @@ export const ExperimentEntrySchema = z.object({
     imageShape: z.array(z.number()),
     /** How the images were prepared, one sentence each (source, splits, resizing, normalization, augmentation). */
     description: z.array(z.string()),
+    /** Per-channel mean and standard deviation of the training split, on the x/255 scale. */
+    channels: z.object({ mean: z.array(z.number()), std: z.array(z.number()) }),
     /** Images that could not be read and were left out (`onError: skip`). */
     skipped: z.array(z.object({ file: z.string(), reason: z.string() })),
     /** What the source reported: ignored files, resized images. */
