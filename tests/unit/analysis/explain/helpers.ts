@@ -78,6 +78,21 @@ export function smallCnn(shape: [number, number, number] = [8, 8, 2], act: 'relu
   return buildLayersModel(layers, { inputShape: shape, numClasses: 3, seeds: { init: seed, dropout: 1 } });
 }
 
+/**
+ * Give every bias (and batch-norm shift/statistics) of `model` seeded values, as training would:
+ * untrained biases are 0, which puts every ReLU exactly at its kink for a black image.
+ */
+export function perturbBiases(model: tf.LayersModel, seed = 3, scale = 0.2): tf.LayersModel {
+  const random = mulberry32(seed);
+  for (const w of model.weights) {
+    if (!/bias|beta|moving_mean/.test(w.originalName)) continue;
+    const value = tf.tensor(Float32Array.from({ length: w.shape.reduce((a, b) => a! * b!, 1)! }, () => (random() * 2 - 1) * scale), w.shape as number[]);
+    w.write(value);
+    value.dispose();
+  }
+  return model;
+}
+
 /** A chain with max pooling, for discovery. */
 export function chainCnn(): tf.LayersModel {
   const layers = [conv(4, { activation: 'relu' }), batchNorm(), maxPool(2), conv(8), batchNorm(), activation('relu'), gap, softmax(3)];
