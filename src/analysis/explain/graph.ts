@@ -158,11 +158,24 @@ export class Evaluation {
 
   /** The output of the layer at `path` (relative to this graph). */
   layerOutput(path: LayerPath): tf.Tensor {
+    return this.at(path, (graph, layer) => outputOf(graph, layer));
+  }
+
+  /** The (first) input of the layer at `path` (relative to this graph). */
+  layerInput(path: LayerPath): tf.Tensor {
+    return this.at(path, (graph, layer) => {
+      const input = outputOf(graph, layer).inputs[0];
+      if (!input) throw new Error(`Layer "${layer.name}" has no input.`);
+      return input;
+    });
+  }
+
+  private at(path: LayerPath, pick: (graph: Graph, layer: Layer) => Sym): tf.Tensor {
     const [first, ...rest] = path;
     if (!first) throw new Error('An empty layer path has no output.');
-    if (rest.length === 0) return this.value(outputOf(this.graph, first));
+    if (rest.length === 0) return this.value(pick(this.graph, first));
     if (!isGraph(first)) throw new Error(`"${first.name}" is not a model, so it contains no layer "${rest[0]!.name}".`);
-    return this.innerEvaluation(first).layerOutput(rest);
+    return this.innerEvaluation(first).at(rest, pick);
   }
 }
 
