@@ -65,7 +65,8 @@ describe('saliency', () => {
     const result = saliency(model, image, [0], { score: 'probability' });
     expect(result.score).toBe('probability');
     const fd = finiteDifferences((b) => predict(model, b), image, 0, 3, 1e-2);
-    expect(maxAbsDiff(result.channels![0]!, fd) / maxAbs(fd)).toBeLessThan(5e-4);
+    // Probabilities are differenced in float32 by predict: a looser bound than for the float64 logits.
+    expect(maxAbsDiff(result.channels![0]!, fd) / maxAbs(fd)).toBeLessThan(2e-3);
     // And the logit's gradient is a different thing.
     expect(maxAbsDiff(saliency(model, image, [0]).channels![0]!, fd) / maxAbs(fd)).toBeGreaterThan(0.1);
   });
