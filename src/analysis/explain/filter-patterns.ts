@@ -21,7 +21,7 @@
  * a step is one forward and backward pass through the model truncated at the layer.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Evaluation } from './graph.ts';
+import { Evaluation, unfusedCall } from './graph.ts';
 import type { PixelSpace } from './images.ts';
 import type { ExplainLayer } from './layers.ts';
 import { deriveSeed, mulberry32 } from '../../lib/rng.ts';
@@ -92,7 +92,10 @@ function objectiveReader(layer: ExplainLayer): { read: (e: Evaluation) => tf.Ten
   linear.build(last.inboundNodes[0]!.inputTensors[0]!.shape);
   linear.setWeights(last.getWeights());
   return {
-    read: (e) => linear.apply(e.layerInput(layer.path)) as tf.Tensor4D,
+    read: (e) => {
+      const input = e.layerInput(layer.path);
+      return (unfusedCall(linear, input) ?? linear.apply(input)) as tf.Tensor4D;
+    },
     preActivation: true,
     dispose: () => {
       (linear as unknown as { disposeWeights(): number }).disposeWeights();
@@ -120,7 +123,8 @@ export function filterPatterns(model: tf.LayersModel, layer: ExplainLayer, optio
   const scale = tf.tensor4d(options.space.scale, [1, 1, 1, C]);
   const toModel = (raw: tf.Tensor4D) => tf.add(offset, tf.mul(scale, raw)) as tf.Tensor4D;
   const objective = objectiveReader(layer);
-  const means = (raw: tf.Tensor4D, f: tf.Tensor1D) => filterMeans(objective.read(new Evaluation(model, [toModel(raw)])), f);
+  // Unfused: the ascent differentiates with respect to the image only (graph.ts).
+  const means = (raw: tf.Tensor4D, f: tf.Tensor1D) => filterMeans(objective.read(new Evaluation(model, [toModel(raw)], undefined, true)), f);
 
   const result: FilterPatterns = {
     layer: layer.name,

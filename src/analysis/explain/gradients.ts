@@ -21,7 +21,7 @@ export function targetTensor(targets: ArrayLike<number>): tf.Tensor1D {
 /** d score[i, target_i] / d x[i] for every row i of x. */
 export function inputGradient(model: tf.LayersModel, x: tf.Tensor4D, targets: ArrayLike<number>, kind: ScoreKind): tf.Tensor4D {
   const t = targetTensor(targets);
-  const f = (input: tf.Tensor) => targetScoreSum(classScores(new Evaluation(model, [input]), kind), t);
+  const f = (input: tf.Tensor) => targetScoreSum(classScores(new Evaluation(model, [input], undefined, true), kind), t);
   return tf.grad(f)(x) as tf.Tensor4D;
 }
 
@@ -30,7 +30,7 @@ export function layerGradient(model: tf.LayersModel, x: tf.Tensor4D, path: Layer
   const t = targetTensor(targets);
   const activation = new Evaluation(model, [x]).layerOutput(path) as tf.Tensor4D;
   const layer = path[path.length - 1]!;
-  const f = (a: tf.Tensor) => targetScoreSum(classScores(new Evaluation(model, [x], new Map([[layer, a]])), kind), t);
+  const f = (a: tf.Tensor) => targetScoreSum(classScores(new Evaluation(model, [x], new Map([[layer, a]]), true), kind), t);
   const gradient = tf.grad(f)(activation) as tf.Tensor4D;
   return { activation, gradient };
 }
