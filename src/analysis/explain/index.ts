@@ -16,4 +16,5 @@ export { filterPatterns, type FilterPatternOptions, type FilterPatterns } from '
 export { featureMapLayers, filterLayers, firstConvolution, gradCamLayer, layerByName, spatialLayers, type ExplainLayer } from './layers.ts';
 export { baselineImage, imageBatch, rescaleSpace, standardizeSpace, type BaselineKind, type ImageBatch, type PixelSpace } from './images.ts';
 export { resolveScore, type ScoreKind } from './graph.ts';
+export { backgroundImages, explainedImages } from './selection.ts';
 export type { AttributionMaps, Range } from './maps.ts';
