@@ -58,6 +58,12 @@ describe('batched = one image at a time, and no leaks', () => {
     }
   });
 
+  it.each(Object.keys(methods))('%s of no images: empty maps', (name) => {
+    const none = sub(images, 0, 0);
+    const result = methods[name]!(none, [], []);
+    expect([result.maps.length, result.targets.length, result.range]).toEqual([0, 0, { min: 0, max: 0 }]);
+  });
+
   it('faithfulness curves', () => {
     const maps = saliency(model, images, targets).maps;
     let batched: ReturnType<typeof faithfulness> | undefined;
