@@ -10,9 +10,10 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gradCam } from '../../../../src/analysis/explain/grad-cam.ts';
 import { gradCamLayer, layerByName } from '../../../../src/analysis/explain/layers.ts';
+import { saliency } from '../../../../src/analysis/explain/saliency.ts';
 import { imageBatch } from '../../../../src/analysis/explain/images.ts';
 import { buildModel } from '../../../../src/model/build.ts';
-import { inRect, leaked, maxAbs, maxAbsDiff, predict, randomImages, twoObjectImage, twoObjectModel, useCpu } from './helpers.ts';
+import { inRect, leaked, maxAbs, maxAbsDiff, predict, randomImages, setWeights, twoObjectImage, twoObjectModel, useCpu } from './helpers.ts';
 
 beforeAll(useCpu);
 
@@ -52,6 +53,23 @@ describe('Grad-CAM', () => {
       expect(cls1![p]).toBeCloseTo(inRect(p, BR) ? 3 / 64 : 0, 7);
     }
     expect(result.ranges[0]).toEqual({ min: 0, max: cls0![0] });
+    model.dispose();
+  });
+
+  it('pools gradients per channel: a head reading only the top-left quadrant of a uniform feature map still gets a uniform map (why the test above puts the evidence in one quadrant)', () => {
+    // One identity channel; the dense head weighs only the top-left 4×4 cells. Saliency is zero
+    // elsewhere; Grad-CAM's channel weight is the mean gradient, spread over the whole channel.
+    const input = tf.input({ shape: [8, 8, 1] });
+    const features = tf.layers.conv2d({ name: 'features', filters: 1, kernelSize: 1, activation: 'relu' });
+    const head = tf.layers.dense({ name: 'logits', units: 2, activation: 'softmax' });
+    const model = tf.model({ inputs: input, outputs: head.apply(tf.layers.flatten().apply(features.apply(input))) as tf.SymbolicTensor });
+    setWeights(features, [1], [0]);
+    setWeights(head, Array.from({ length: 128 }, (_, j) => (j % 2 === 0 && inRect(j >> 1, TL) ? 1 : 0)), [0, 0]);
+    const uniform = imageBatch(new Float32Array(64).fill(1), [8, 8, 1]);
+    const cam = gradCam(model, uniform, [0]).maps[0]!;
+    for (let p = 0; p < 64; p++) expect(cam[p]).toBeCloseTo(16 / 64, 6);
+    const grad = saliency(model, uniform, [0]).maps[0]!;
+    for (let p = 0; p < 64; p++) expect(grad[p]).toBe(inRect(p, TL) ? 1 : 0);
     model.dispose();
   });
 

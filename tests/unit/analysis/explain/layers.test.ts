@@ -100,6 +100,29 @@ describe('layer discovery', () => {
     mlp.dispose();
   });
 
+  it('a plain name found in two nested models, or a layer applied twice: UserErrors that say what to write', () => {
+    const makeInner = (name: string) => {
+      const input = tf.input({ shape: [8, 8, 1] });
+      return tf.model({ inputs: input, outputs: tf.layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', name: 'c1' }).apply(input) as tf.SymbolicTensor, name });
+    };
+    const input = tf.input({ shape: [8, 8, 1] });
+    const a = makeInner('left').apply(input) as tf.SymbolicTensor;
+    const b = makeInner('right').apply(a) as tf.SymbolicTensor;
+    const twoNested = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 3, activation: 'softmax' }).apply(tf.layers.flatten().apply(b)) as tf.SymbolicTensor });
+    expect(() => layerByName(twoNested, 'c1', 'report.explain.layer')).toThrow(
+      'report.explain.layer names the layer "c1", which exists in more than one nested model ("left/c1", "right/c1"). Write the full path, e.g. "left/c1".',
+    );
+    expect(layerByName(twoNested, 'right/c1', 'k').name).toBe('right/c1');
+    twoNested.dispose();
+    const shared = tf.layers.conv2d({ filters: 1, kernelSize: 3, padding: 'same', name: 'twice' });
+    const x = tf.input({ shape: [8, 8, 1] });
+    const twice = tf.model({ inputs: x, outputs: tf.layers.dense({ units: 3, activation: 'softmax' }).apply(tf.layers.flatten().apply(shared.apply(shared.apply(x)))) as tf.SymbolicTensor });
+    expect(() => layerByName(twice, 'twice', 'report.featureMaps.layers')).toThrow(
+      'report.featureMaps.layers names the layer "twice", which the model applies more than once, so its output is ambiguous. Choose a layer used once, or write auto.',
+    );
+    twice.dispose();
+  });
+
   it('evenly spaced selection keeps the first and the last', () => {
     expect(evenlySpaced([1, 2, 3, 4, 5, 6, 7, 8, 9], 3)).toEqual([1, 5, 9]);
     expect(evenlySpaced([1, 2], 5)).toEqual([1, 2]);
