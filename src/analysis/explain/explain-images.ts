@@ -84,7 +84,10 @@ export function explainImages(model: tf.LayersModel, inputs: ExplainInputs, spec
   if (cams.length > 0) {
     const layer = gradCamLayer(model, spec.layer);
     out.layer = layer.name;
-    const twice = imageBatch(new Float32Array([...images.data, ...images.data]), images.shape);
+    const doubled = new Float32Array(2 * images.data.length);
+    doubled.set(images.data);
+    doubled.set(images.data, images.data.length);
+    const twice = imageBatch(doubled, images.shape);
     const targets = [...Array.from(predicted), ...Array.from(labels)];
     for (const variant of cams) {
       [out.predicted[variant], out.truth[variant]] = halves(gradCam(model, twice, targets, { layer, variant, batchSize: sizes.batchSize ?? 32 }), n);
@@ -114,9 +117,9 @@ export function reportFeatureMaps(model: tf.LayersModel, images: ImageBatch, spe
   return featureMaps(model, imageBatch(images.data.subarray(0, count * size), images.shape), layers, { channels: spec.channels, batchSize: sizes.batchSize ?? 32 });
 }
 
-/** First-layer weights and the gradient-ascent patterns of `report.filters`. */
-export function reportFilters(model: tf.LayersModel, spec: ReportSpec['filters'], space: PixelSpace, seed: number): { weights?: FilterWeights; patterns: FilterPatterns[] } {
+/** First-layer weights and the gradient-ascent patterns of `report.filters`; `shape` is the dataset's image shape. */
+export function reportFilters(model: tf.LayersModel, spec: ReportSpec['filters'], space: PixelSpace, seed: number, shape?: [number, number, number]): { weights?: FilterWeights; patterns: FilterPatterns[] } {
   const weights = firstLayerFilters(model);
-  const patterns = spec.count === 0 ? [] : filterLayers(model, spec.layers).map((layer) => filterPatterns(model, layer, { count: spec.count, steps: spec.steps, seed, space }));
+  const patterns = spec.count === 0 ? [] : filterLayers(model, spec.layers).map((layer) => filterPatterns(model, layer, { count: spec.count, steps: spec.steps, seed, space, ...(shape && { shape }) }));
   return { ...(weights && { weights }), patterns };
 }

@@ -40,6 +40,8 @@ export interface FilterPatternOptions {
   jitter?: number;
   /** Filters per pass (default: all `count`). */
   batchSize?: number;
+  /** Image [height, width, channels] (default: the model's input; needed when a pretrained base leaves height and width open). */
+  shape?: [number, number, number];
 }
 
 /** One layer's filter patterns. */
@@ -114,7 +116,9 @@ function filterMeans(activation: tf.Tensor4D, filters: tf.Tensor1D): tf.Tensor1D
 
 /** Gradient-ascent patterns of the first `count` filters of `layer`. */
 export function filterPatterns(model: tf.LayersModel, layer: ExplainLayer, options: FilterPatternOptions): FilterPatterns {
-  const [, H, W, C] = model.inputs[0]!.shape as [null, number, number, number];
+  const [, h, w, c] = model.inputs[0]!.shape;
+  const [H, W, C] = options.shape ?? [h, w, c];
+  if (!H || !W || !C) throw new Error(`The model input ${JSON.stringify(model.inputs[0]!.shape)} leaves the image size open: pass the image shape.`);
   const total = layer.shape[2] ?? 0;
   const filters = Array.from({ length: Math.min(options.count, total) }, (_, k) => k);
   const stepSize = options.stepSize ?? 0.02;

@@ -132,6 +132,20 @@ describe('filter patterns', () => {
     expect(filterPatterns(model, layer, { ...options, seed: 4 }).raw[0]).not.toEqual(together.raw[0]);
   });
 
+  it('a model with open height and width (a pretrained base may have them) needs the image shape', () => {
+    const input = tf.input({ shape: [null, null, 1] });
+    const c = tf.layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', name: 'open_conv' });
+    const open = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2, activation: 'softmax' }).apply(tf.layers.globalAveragePooling2d({}).apply(c.apply(input))) as tf.SymbolicTensor });
+    const layer = layerByName(open, 'open_conv', 'k');
+    expect(layer.shape).toEqual([null, null, 2]);
+    expect(() => filterPatterns(open, layer, { count: 1, steps: 1, seed: 1, space: rescaleSpace(1) })).toThrow(/leaves the image size open/);
+    const result = filterPatterns(open, layer, { count: 2, steps: 2, seed: 1, space: rescaleSpace(1), shape: [6, 5, 1] });
+    expect([result.height, result.width, result.raw[0]!.length]).toEqual([6, 5, 30]);
+    const maps = featureMaps(open, randomImages(1, [6, 5, 1], 1), [layer], { channels: 2 });
+    expect([maps[0]!.height, maps[0]!.width]).toEqual([6, 5]);
+    open.dispose();
+  });
+
   it('rolls cyclically (the jitter) and back', () => {
     const x = tf.tensor4d(Float32Array.from({ length: 12 }, (_, i) => i), [1, 3, 4, 1]);
     expect(Array.from(roll(x, 1, -1).dataSync())).toEqual([9, 10, 11, 8, 1, 2, 3, 0, 5, 6, 7, 4]);
