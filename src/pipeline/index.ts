@@ -9,6 +9,7 @@
  *     3. train     stages/train.ts    → model + history    [runs/<train key>]
  *     4. analyze   stages/analyze.ts  → test metrics       [analysis/<analysis key>]
  *     5. figures   stages/figures.ts  → SVG/PNG/data       [figures/<figures key>]
+ *        explain   stages/explain.ts  → interpretability   [figures/<explain key>]
  *   then
  *     6. publish   publish.ts         → <cache>/report/ (report.json + published files)
  *     7. site      site/build-site.ts → dist/              (`build` only)
@@ -29,6 +30,7 @@ import { formatDuration, type Log } from './log.ts';
 import { publishReport, type ExperimentResult, type FailedResult } from './publish.ts';
 import { analyzeStage } from './stages/analyze.ts';
 import { countPerClass, dataViewsStage } from './stages/data-views.ts';
+import { explainStage } from './stages/explain.ts';
 import { figuresStage } from './stages/figures.ts';
 import { trainStage } from './stages/train.ts';
 import { openStore } from './store.ts';
@@ -105,6 +107,7 @@ async function runExperiment(ctx: PipelineContext, spec: ExperimentSpec): Promis
     report: spec.report,
     reportSeed: spec.seeds.report,
   });
+  const explained = await explainStage(ctx, spec, dataset, run, analysis);
   return {
     spec,
     dataset: {
@@ -128,6 +131,7 @@ async function runExperiment(ctx: PipelineContext, spec: ExperimentSpec): Promis
     analysis,
     dataViews,
     figures,
+    explained,
   };
 }
 

@@ -86,6 +86,12 @@ export function dataViewsKey(datasetDigest: string, data: ExperimentSpec['data']
   return sha256(JSON.stringify({ datasetDigest, settings, splitSeed, code: codeVersion(['render', 'data']) }));
 }
 
+/** The explain key: the trained model, the report's explanation settings and seed, the code that explains and draws. */
+export function explainKey(train: string, report: ExperimentSpec['report'], seed: number): string {
+  const settings = { explain: report.explain, featureMaps: report.featureMaps, filters: report.filters };
+  return sha256(JSON.stringify({ train, settings, seed, code: codeVersion(['analysis', 'engine', 'model', 'render']) }));
+}
+
 /** Hash of the experiment file's normalized config, shown in the manifest. */
 export function configHash(spec: ExperimentSpec): string {
   return sha256(JSON.stringify(trainingConfig(spec)));

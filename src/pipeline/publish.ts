@@ -19,6 +19,7 @@ import { historyCsv } from '../render/figure.ts';
 import { ReportSchema, type ExperimentEntry, type Report, type RunManifest } from '../site/report.ts';
 import type { AnalysisArtifact } from './stages/analyze.ts';
 import type { FiguresArtifact } from './stages/figures.ts';
+import type { ExplainArtifact } from './stages/explain.ts';
 import type { TrainArtifact } from './stages/train.ts';
 import { dataDescription, optimizerText, regularizationText, scheduleText } from './describe.ts';
 import { configHash } from './plan.ts';
@@ -50,6 +51,8 @@ export interface ExperimentResult {
   /** The data section's figures (no model involved). */
   dataViews: FiguresArtifact;
   figures: FiguresArtifact;
+  /** Interpretability figures and their summary. */
+  explained: ExplainArtifact;
 }
 
 export interface FailedResult {
@@ -118,7 +121,7 @@ function experimentFiles(r: ExperimentResult, manifest: RunManifest): Map<string
     [`${base}/model/model.json`, r.run.saved.modelJson],
     [`${base}/model/weights.bin`, r.run.saved.weights],
   ]);
-  for (const set of [r.dataViews, r.figures]) for (const [name, bytes] of set.files) files.set(`${base}/figures/${name}`, bytes);
+  for (const set of [r.dataViews, r.figures, r.explained]) for (const [name, bytes] of set.files) files.set(`${base}/figures/${name}`, bytes);
   return files;
 }
 
@@ -152,7 +155,8 @@ function entryOf(r: ExperimentResult, manifest: RunManifest): ExperimentEntry {
     samples: pickSamples(r.analysis.evaluation.count, r.spec.report.samples, r.spec.seeds.report).map((index) => sample(r, index)),
     history: r.run.facts.history,
     manifest,
-    figures: [...r.dataViews.figures, ...r.figures.figures],
+    figures: [...r.dataViews.figures, ...r.figures.figures, ...r.explained.figures],
+    explain: r.explained.summary,
     downloads: [
       { label: 'Test metrics (metrics.json)', path: 'data/metrics.json' },
       { label: 'Test predictions (predictions.csv)', path: 'data/predictions.csv' },

@@ -121,6 +121,13 @@ export const ExperimentEntrySchema = z.object({
     /** Sentences about undefined or degenerate metrics. */
     notes: z.array(z.string()),
   }),
+  /** What the interpretability section explained: the images, Grad-CAM's layer, faithfulness and completeness per method. */
+  explain: z.object({
+    images: z.array(z.object({ index: z.number(), true: z.number(), predicted: z.number() })),
+    layer: z.string().optional(),
+    faithfulness: z.array(z.object({ method: z.string(), name: z.string(), deletion: z.number(), insertion: z.number() })),
+    completeness: z.array(z.object({ method: z.string(), name: z.string(), maxRelativeError: z.number() })),
+  }),
   /** Test images shown as sample predictions (index, true and predicted class index, confidence). */
   samples: z.array(z.object({ index: z.number(), true: z.number(), predicted: z.number(), confidence: z.number() })),
   history: z.array(HistoryRowSchema),

@@ -10,13 +10,18 @@ export const SECTION_FIGURES = {
   data: ['samples', 'augmentations', 'class-distribution'],
   training: ['training-curves'],
   performance: ['confusion-matrix', 'confusion-matrix-normalized', 'roc-curves', 'pr-curves', 'calibration', 'predictions', 'mistakes'],
+  interpretability: ['gradcam', 'saliency', 'shap', 'occlusion', 'faithfulness', 'filters'],
 } as const;
+
+/** Figures named per layer (`feature-maps-conv2d_1`, …) belong to the interpretability section, after its fixed ones. */
+const LAYER_FIGURE_PREFIXES = ['feature-maps-', 'filter-patterns-'] as const;
 
 /** The figures of one experiment, grouped by the section that shows them. */
 export interface PageFigures {
   data: Figure[];
   training: Figure[];
   performance: Figure[];
+  interpretability: Figure[];
   other: Figure[];
 }
 
@@ -24,12 +29,17 @@ export interface PageFigures {
 export function pageFigures(entry: ExperimentEntry): PageFigures {
   const byName = new Map(entry.figures.map((f) => [f.name, f]));
   const pick = (names: readonly string[]) => names.flatMap((n) => byName.get(n) ?? []);
-  const known = new Set<string>([...SECTION_FIGURES.data, ...SECTION_FIGURES.training, ...SECTION_FIGURES.performance]);
+  const perLayer = (f: Figure) => LAYER_FIGURE_PREFIXES.some((prefix) => f.name.startsWith(prefix));
+  const known = new Set<string>(Object.values(SECTION_FIGURES).flat());
+  const interpretability = pick(SECTION_FIGURES.interpretability);
+  // Feature maps go before the filter patterns, each in report (layer) order; the filter weights lead the filter part.
+  const layers = entry.figures.filter(perLayer).sort((a, b) => Number(a.name.startsWith('filter-')) - Number(b.name.startsWith('filter-')));
   return {
     data: pick(SECTION_FIGURES.data),
     training: pick(SECTION_FIGURES.training),
     performance: pick(SECTION_FIGURES.performance),
-    other: entry.figures.filter((f) => !known.has(f.name)),
+    interpretability: [...interpretability.filter((f) => f.name !== 'filters'), ...layers.filter((f) => f.name.startsWith('feature-')), ...interpretability.filter((f) => f.name === 'filters'), ...layers.filter((f) => f.name.startsWith('filter-'))],
+    other: entry.figures.filter((f) => !known.has(f.name) && !perLayer(f)),
   };
 }
 
@@ -48,6 +58,7 @@ export function tableOfContents(entry: ExperimentEntry, figures: PageFigures = p
   ];
   if (figures.training.length > 0 || entry.history.length > 0) toc.push({ id: 'training', label: 'Training' });
   toc.push({ id: 'performance', label: 'Performance' });
+  if (figures.interpretability.length > 0) toc.push({ id: 'interpretability', label: 'Interpretability' });
   if (figures.other.length > 0) toc.push({ id: 'more-figures', label: 'More figures' });
   toc.push({ id: 'definition', label: 'Experiment definition' });
   if (entry.downloads.length > 0) toc.push({ id: 'downloads', label: 'Downloads' });

@@ -31,8 +31,11 @@ export async function storedFigures(ctx: PipelineContext, key: string): Promise<
   return { key, figures: stored.figures, files, seconds: stored.seconds };
 }
 
-/** Store rendered figures under `figures/<key>` and describe them for report.json. */
-export async function storeFigures(ctx: PipelineContext, key: string, rendered: RenderedFigure[], seconds: number): Promise<FiguresArtifact> {
+/**
+ * Store rendered figures under `figures/<key>` and describe them for report.json. `extra` files
+ * are stored beside them (a stage's own summary) but not returned for publishing.
+ */
+export async function storeFigures(ctx: PipelineContext, key: string, rendered: RenderedFigure[], seconds: number, extra: Map<string, string> = new Map()): Promise<FiguresArtifact> {
   const files = new Map<string, Buffer>();
   const figures: Figure[] = [];
   for (const f of rendered) {
@@ -50,7 +53,7 @@ export async function storeFigures(ctx: PipelineContext, key: string, rendered: 
       height: f.height,
     });
   }
-  await ctx.store.put('figures', key, new Map<string, Buffer | string>([...files, ['figures.json', JSON.stringify({ figures, seconds }, null, 2)]]));
+  await ctx.store.put('figures', key, new Map<string, Buffer | string>([...files, ...extra, ['figures.json', JSON.stringify({ figures, seconds }, null, 2)]]));
   return { key, figures, files, seconds };
 }
 

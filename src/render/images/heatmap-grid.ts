@@ -14,8 +14,10 @@ export interface MapColumn {
   /** h·w values per row, at the image's resolution. */
   maps: Float32Array[];
   scale: ColorScale;
-  /** Draw the map over the (greyed) image at this opacity instead of on its own. */
+  /** Draw the map over the (greyed) image at this opacity instead of on its own (maps at the image's size only). */
   overlay?: number;
+  /** [height, width] of the maps when not the image's (feature maps of a deeper layer): drawn at the same display size. */
+  mapShape?: [number, number];
 }
 
 export interface HeatmapGridInput {
@@ -82,6 +84,13 @@ export async function heatmapGrid(input: HeatmapGridInput): Promise<{ svg: strin
       if (showImages) cells.push(img(await tile(image, c), ww * scale, hh * scale));
       for (const col of input.columns) {
         const heat = colorize(col.maps[r]!, col.scale);
+        if (col.mapShape) {
+          // A deeper layer's map: scale it up to the image's display size by whole pixels where possible.
+          const [mh, mw] = col.mapShape;
+          const s = Math.max(1, Math.floor(size / Math.max(mh, mw)));
+          cells.push(img(await imageDataUri(heat, [mh, mw, 3], s), size, size));
+          continue;
+        }
         const rgb = col.overlay !== undefined ? overlay(image, c, heat, col.overlay) : heat;
         cells.push(img(await tile(rgb, 3), ww * scale, hh * scale));
       }
