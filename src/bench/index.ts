@@ -6,6 +6,7 @@
  *              after a warm-up pass; through the same executor `convlens run` trains with
  *              (data-parallel replicas on wasm/cpu)
  *   inference  batch 256 (split across the replicas), the same 512 images; best of 3 after a warm-up
+ *   explain    images/s of Grad-CAM, saliency, SmoothGrad, Integrated Gradients and occlusion (bench/explain.ts)
  *   data       decode + resize of generated JPEG/PNG photos (bench/decode.ts) and augmentation with
  *              the book chapter's settings (bench/augment.ts), to show the input path keeps up
  *
@@ -18,6 +19,7 @@ import type { BackendName, BackendRequest } from '../engine/backend.ts';
 import type { Executor } from '../engine/executor.ts';
 import { BENCH_MODELS, type BenchModel } from './models.ts';
 import type { DecodeBenchReport } from './decode.ts';
+import type { ExplainBenchReport } from './explain.ts';
 
 /** What `convlens bench --json` prints (BENCHMARK.md). */
 export interface BenchReport {
@@ -25,7 +27,7 @@ export interface BenchReport {
   tfjs: string;
   node: string;
   replicas: number;
-  models: Record<string, { train_img_s: number; infer_img_s: number }>;
+  models: Record<string, { train_img_s: number; infer_img_s: number; explain?: ExplainBenchReport }>;
   /** The data path: decoding + resizing photos, and augmenting batches (one thread, the book chapter's settings). */
   data?: { decode: DecodeBenchReport; augment_img_s: Record<string, number> };
 }
@@ -41,6 +43,8 @@ export interface BenchOptions {
   models?: BenchModel[];
   /** Also measure decoding and augmentation (default true). */
   data?: boolean;
+  /** Also measure the explanation methods on each model, one process (default true). */
+  explain?: boolean;
 }
 
 const IMAGES = 512;
@@ -116,6 +120,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         model.dispose();
       }
       report.models[m.name] = { train_img_s: train, infer_img_s: infer };
+      if (options.explain ?? true) {
+        options.onProgress?.(`${m.name}: explanations`);
+        const { benchExplain } = await import('./explain.ts');
+        const { model } = await buildModel(m.model, recipe);
+        report.models[m.name]!.explain = benchExplain(model, m.shape, { clock: options.clock });
+        model.dispose();
+      }
     }
   } finally {
     await pool?.close();

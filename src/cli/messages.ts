@@ -46,6 +46,9 @@ export function badReplicas(value: string): string {
 /** `convlens bench` without --json: one row per model. */
 export function benchTable(r: BenchReport): string {
   const rows = Object.entries(r.models).map(([name, m]) => `${name.padEnd(22)} ${String(m.train_img_s).padStart(11)} ${String(m.infer_img_s).padStart(11)}`);
+  const explain = Object.entries(r.models).flatMap(([name, m]) =>
+    m.explain ? [`${name} explanations img/s: Grad-CAM ${m.explain.gradcam_img_s}, saliency ${m.explain.saliency_img_s}, SmoothGrad ${m.explain.smoothgrad_img_s}, IG ${m.explain.integrated_gradients_img_s}, occlusion ${m.explain.occlusion_img_s}`] : [],
+  );
   const data = r.data
     ? [
         `decode + resize to ${r.data.decode.target.join('×')}: ${r.data.decode.jpeg_img_s} JPEG/s, ${r.data.decode.png_img_s} PNG/s (${r.data.decode.concurrency} at a time)`,
@@ -56,6 +59,7 @@ export function benchTable(r: BenchReport): string {
     `backend ${r.backend} (tfjs ${r.tfjs}, node ${r.node}, ${r.replicas} replica${r.replicas === 1 ? '' : 's'})`,
     `${'model'.padEnd(22)} ${'train img/s'.padStart(11)} ${'infer img/s'.padStart(11)}`,
     ...rows,
+    ...explain,
     ...data,
     '',
   ].join('\n');

@@ -30,7 +30,7 @@ describe('convlens bench', () => {
 
   it.each([1, 2])('reports positive train and inference rates with %i replica(s)', async (replicas) => {
     const lines: string[] = [];
-    const report = await runBench({ backend: 'wasm', replicas, clock: systemClock, models: tiny, data: false, onProgress: (l) => lines.push(l) });
+    const report = await runBench({ backend: 'wasm', replicas, clock: systemClock, models: tiny, data: false, explain: false, onProgress: (l) => lines.push(l) });
     expect(report).toMatchObject({ backend: 'wasm', tfjs: '4.22.0', node: process.version, replicas });
     expect(Object.keys(report.models)).toEqual(['tiny-8x8x1']);
     expect(report.models['tiny-8x8x1']!.train_img_s).toBeGreaterThan(0);
