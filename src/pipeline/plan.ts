@@ -77,19 +77,19 @@ export function analysisKey(train: string): string {
 /** The figures cache key: the evaluation, the report settings that shape figures, the picking seed, the drawing code. */
 export function figuresKey(analysis: string, classes: string[], report: { samples: number; topK: number; calibrationBins: number }, seed: number): string {
   const settings = { samples: report.samples, topK: report.topK, calibrationBins: report.calibrationBins };
-  return sha256(JSON.stringify({ analysis, classes, settings, seed, code: codeVersion(['render', 'analysis']) }));
+  return sha256(JSON.stringify({ analysis, classes, settings, seed, code: codeVersion(['render', 'analysis', 'pipeline/stages']) }));
 }
 
 /** The data views key: the exact images (dataset digest), the data settings shown, the picking seed and the drawing code. */
 export function dataViewsKey(datasetDigest: string, data: ExperimentSpec['data'], splitSeed: number): string {
   const { pathAsWritten: _written, path: _path, ...settings } = data;
-  return sha256(JSON.stringify({ datasetDigest, settings, splitSeed, code: codeVersion(['render', 'data']) }));
+  return sha256(JSON.stringify({ datasetDigest, settings, splitSeed, code: codeVersion(['render', 'data', 'pipeline/stages']) }));
 }
 
 /** The explain key: the trained model, the report's explanation settings and seed, the code that explains and draws. */
 export function explainKey(train: string, report: ExperimentSpec['report'], seed: number): string {
   const settings = { explain: report.explain, featureMaps: report.featureMaps, filters: report.filters };
-  return sha256(JSON.stringify({ train, settings, seed, code: codeVersion(['analysis', 'engine', 'model', 'render']) }));
+  return sha256(JSON.stringify({ train, settings, seed, code: codeVersion(['analysis', 'engine', 'model', 'render', 'pipeline/stages']) }));
 }
 
 /** Hash of the experiment file's normalized config, shown in the manifest. */

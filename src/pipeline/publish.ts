@@ -68,7 +68,12 @@ function manifestOf(r: ExperimentResult): RunManifest {
     backend: r.run.facts.backend,
     versions: { convlens: CONVLENS_VERSION, ...r.run.facts.versions },
     hashes: { config: configHash(r.spec), data: r.dataset.digest, weights: sha256(r.run.saved.weights), train: r.run.key },
-    timings: { trainSeconds: round(r.run.facts.seconds), analyzeSeconds: round(r.analysis.seconds), renderSeconds: round(r.figures.seconds) },
+    timings: {
+      trainSeconds: round(r.run.facts.seconds),
+      analyzeSeconds: round(r.analysis.seconds),
+      explainSeconds: round(r.explained.seconds),
+      renderSeconds: round(r.figures.seconds + r.dataViews.seconds),
+    },
     replicas: r.run.facts.replicas,
     trainImagesPerSecond: Math.round(r.run.facts.imagesPerSecond),
     memory: r.run.facts.memory,

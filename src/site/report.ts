@@ -46,7 +46,8 @@ export const RunManifestSchema = z.object({
   backend: z.string(),
   versions: z.record(z.string(), z.string()),
   hashes: z.object({ config: z.string(), data: z.string(), weights: z.string(), train: z.string() }),
-  timings: z.object({ trainSeconds: z.number(), analyzeSeconds: z.number(), renderSeconds: z.number() }),
+  /** Seconds of the run that produced each artifact (a cached artifact keeps its original time). */
+  timings: z.object({ trainSeconds: z.number(), analyzeSeconds: z.number(), explainSeconds: z.number(), renderSeconds: z.number() }),
   /** Whether this build trained the model or reused the cached run. */
   cached: z.boolean(),
   /** Data-parallel replicas that trained the model (1 = one process). */
