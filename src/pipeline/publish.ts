@@ -147,7 +147,7 @@ function entryOf(r: ExperimentResult, manifest: RunManifest): ExperimentEntry {
       skipped: r.dataset.skipped,
       notes: r.dataset.notes,
     },
-    model: { layers: r.run.facts.summary.layers, params: r.run.facts.summary.params },
+    model: { layers: r.run.facts.summary.layers, params: r.run.facts.summary.params, chain: r.run.facts.summary.chain },
     train: {
       epochs: r.spec.train.epochs + (r.spec.train.fineTune?.epochs ?? 0),
       batchSize: r.spec.train.batchSize,

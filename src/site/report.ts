@@ -37,6 +37,33 @@ export const LayerRowSchema = z.object({
   type: z.string(),
   outputShape: z.string(),
   params: z.number(),
+  /** Names of the layers this one reads (the graph's edges; one for a chain). */
+  connectedTo: z.array(z.string()).default([]),
+  trainable: z.boolean().default(true),
+});
+
+/** A test image that has its own page (`experiments/<id>/samples/<index>/`). */
+export const TestImageSchema = z.object({
+  /** Index in the test set (the page's URL segment). */
+  index: z.number(),
+  true: z.number(),
+  predicted: z.number(),
+  /** The most probable classes, highest first: class index and probability. */
+  top: z.array(z.object({ class: z.number(), p: z.number() })),
+  /** The image as PNG, relative to the experiment directory (`images/test/<index>.png`). */
+  image: z.string(),
+  /** Per-image explanation figures (relative paths), for the explained images only. */
+  explanations: FigureSchema.optional(),
+  featureMaps: z.array(FigureSchema).default([]),
+});
+
+/** One cell of the confusion matrix: the test images behind it that have pages. */
+export const ConfusionCellSchema = z.object({
+  true: z.number(),
+  predicted: z.number(),
+  count: z.number(),
+  /** Test indices shown on the cell's page (capped; mistakes are shown before correct ones elsewhere). */
+  shown: z.array(z.number()),
 });
 
 /** The reproducibility manifest; also published as `data/manifest.json`. */
@@ -82,7 +109,16 @@ export const ExperimentEntrySchema = z.object({
   model: z.object({
     layers: z.array(LayerRowSchema),
     params: z.object({ total: z.number(), trainable: z.number(), nonTrainable: z.number() }),
+    /** True when every layer reads the one before it (no branches). */
+    chain: z.boolean().default(true),
   }),
+  /** Social-card image (1200×630 PNG) for link previews, relative to the experiment directory. */
+  card: z.string().optional(),
+  /** Hand-written notes (Markdown source of content/notes/<id>.md), when present. Rendered as text-safe HTML. */
+  notes: z.string().optional(),
+  /** Test images with their own pages: the sample predictions, the explained images, and those behind confusion cells. */
+  tests: z.array(TestImageSchema).default([]),
+  confusionCells: z.array(ConfusionCellSchema).default([]),
   train: z.object({
     /** Planned epochs, fine-tuning included. */
     epochs: z.number(),
@@ -141,10 +177,33 @@ export type ExperimentEntry = z.infer<typeof ExperimentEntrySchema>;
 
 export const FailedEntrySchema = z.object({ id: z.string(), title: z.string(), error: z.string() });
 
+/**
+ * The same test images through several models trained on the same test set (the compare page):
+ * each model's prediction and Grad-CAM for every image.
+ */
+export const ComparisonSchema = z.object({
+  /** What the experiments share, e.g. "fashion-mnist test set". */
+  dataset: z.string(),
+  experiments: z.array(z.string()),
+  images: z.array(
+    z.object({
+      index: z.number(),
+      /** The true class name. */
+      true: z.string(),
+      /** The image as PNG, relative to the report root. */
+      image: z.string(),
+      perExperiment: z.record(z.string(), z.object({ predicted: z.string(), confidence: z.number(), gradcam: z.string().optional() })),
+    }),
+  ),
+});
+
 export const ReportSchema = z.object({
   convlens: z.string(),
   experiments: z.array(ExperimentEntrySchema),
   /** Experiments whose run failed in this build: listed on the index, no page. */
   failed: z.array(FailedEntrySchema),
+  /** Figures across experiments (index and compare pages); paths relative to the report root. */
+  figures: z.array(FigureSchema).default([]),
+  comparisons: z.array(ComparisonSchema).default([]),
 });
 export type Report = z.infer<typeof ReportSchema>;
