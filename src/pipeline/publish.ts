@@ -162,6 +162,8 @@ function entryOf(r: ExperimentResult, manifest: RunManifest): ExperimentEntry {
     manifest,
     figures: [...r.dataViews.figures, ...r.figures.figures, ...r.explained.figures],
     explain: r.explained.summary,
+    tests: [],
+    confusionCells: [],
     downloads: [
       { label: 'Test metrics (metrics.json)', path: 'data/metrics.json' },
       { label: 'Test predictions (predictions.csv)', path: 'data/predictions.csv' },
