@@ -54,7 +54,15 @@ describe('pipeline', () => {
     const dir = join(cacheDir, 'report', 'experiments', 'tiny-fashion');
     expect((await readdir(join(dir, 'data'))).sort()).toEqual(['experiment.yaml', 'history.csv', 'manifest.json', 'metrics.json', 'predictions.csv']);
     expect((await readdir(join(dir, 'model'))).sort()).toEqual(['model.json', 'weights.bin']);
-    const figureNames = [...new Set((await readdir(join(dir, 'figures'))).map((f) => f.replace(/\.[a-z]+$/, '')))].sort();
+    const allNames = [...new Set((await readdir(join(dir, 'figures'))).map((f) => f.replace(/\.[a-z]+$/, '')))].sort();
+    const figureNames = allNames.filter((n) => !n.startsWith('sample-'));
+    // Every explained image has its own figures for its sample page: all methods, and feature maps for the first three.
+    const report = JSON.parse(await readFile(join(cacheDir, 'report', 'report.json'), 'utf8'));
+    const explained = report.experiments[0].explain.images.map((i: { index: number }) => i.index);
+    expect(explained).toHaveLength(8);
+    expect(allNames.filter((n) => n.startsWith('sample-')).sort()).toEqual(
+      explained.flatMap((i: number, r: number) => [`sample-${i}-explanations`, ...(r < 3 ? [`sample-${i}-feature-maps-conv2d_1`] : [])]).sort(),
+    );
     expect(figureNames).toEqual([
       'calibration',
       'class-distribution',

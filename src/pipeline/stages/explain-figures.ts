@@ -171,6 +171,7 @@ export async function explainFigures(input: ExplainFigureInput): Promise<Rendere
     );
   }
   for (const layer of input.featureMaps) out.push(await featureMapFigure(input, layer));
+  out.push(...(await perImageFigures(input)));
   if (input.filters.weights) out.push(await filterWeightsFigure(input.filters.weights));
   for (const patterns of input.filters.patterns) out.push(await patternsFigure(patterns));
   return out;
@@ -253,4 +254,64 @@ async function patternsFigure(p: FilterPatterns): Promise<RenderedFigure> {
     height: g.height,
     data: { kind: 'json', text: JSON.stringify({ layer: p.layer, filters: p.filters, preActivation: p.preActivation, activationStart: Array.from(p.activationStart, round), activationEnd: Array.from(p.activationEnd, round) }) + '\n' },
   });
+}
+
+/** The per-image figure names of the explained image at row `r` (for its sample page). */
+export function sampleFigureNames(input: Pick<ExplainFigureInput, 'indices' | 'featureMaps'>, r: number): { explanations: string; featureMaps: string[] } {
+  const index = input.indices[r]!;
+  return {
+    explanations: `sample-${index}-explanations`,
+    featureMaps: input.featureMaps.filter((l) => r < l.maps.length).map((l) => `sample-${index}-feature-maps-${layerSlug(l.layer)}`),
+  };
+}
+
+/**
+ * One row of every comparison for each explained image: its sample page shows every method
+ * side by side, on the same colour scales as the full grids (so a colour means the same value
+ * on the page and in the grid), and its feature maps.
+ */
+async function perImageFigures(input: ExplainFigureInput): Promise<RenderedFigure[]> {
+  const { predicted: p, truth: t } = input.explanations;
+  const entries: [string, AttributionMaps | undefined, number | undefined][] = [
+    ['Grad-CAM', p.gradcam, 0.55],
+    ['Grad-CAM, true class', t.gradcam, 0.55],
+    ['Grad-CAM++', p.gradcamPlusPlus, 0.55],
+    [METHOD_NAMES.saliency, p.saliency, undefined],
+    [METHOD_NAMES.smoothgrad, p.smoothgrad, undefined],
+    [METHOD_NAMES.integratedGradients, p.integratedGradients, undefined],
+    [METHOD_NAMES.expectedGradients, p.expectedGradients, undefined],
+    [METHOD_NAMES.occlusion, p.occlusion, 0.55],
+  ];
+  const full = entries.filter(([, m]) => m).map(([title, m, overlay]) => ({ ...column(title, m!, overlay), title }));
+  const out: RenderedFigure[] = [];
+  for (let r = 0; r < input.indices.length; r++) {
+    const names = sampleFigureNames(input, r);
+    const label = rowLabel(input.indices[r]!, input.classes[input.truth[r]!]!, input.classes[input.predicted[r]!]!, input.confidence[r]!);
+    if (full.length > 0) {
+      const columns = full.map((c) => ({ ...c, maps: [c.maps[r]!] }));
+      const g = await heatmapGrid({ shape: input.shape, rows: [label], images: [input.pixels[r]!], columns, note: 'Every method for this image, on the colour scales of the report\'s full figures.' });
+      const data = mapsData({ ...input, indices: [input.indices[r]!], truth: [input.truth[r]!], predicted: [input.predicted[r]!] }, Object.fromEntries(entries.filter(([, m]) => m).map(([title, m]) => [title, { ...m!, maps: [m!.maps[r]!], targets: m!.targets.slice(r, r + 1) }])));
+      out.push(svgFigure({ name: names.explanations, title: `Explanations of test image ${input.indices[r]}`, alt: `${label}: ${full.map((c) => c.title).join(', ')} side by side.`, svg: g.svg, width: g.width, height: g.height, data: { kind: 'json', text: data } }));
+    }
+    for (const layer of input.featureMaps) {
+      if (r >= layer.maps.length) continue;
+      const columns: MapColumn[] = Array.from({ length: layer.channels }, (_, ch) => {
+        const all = layer.maps.map((perImage) => perImage[ch]!);
+        return { title: `${ch}`, maps: [layer.maps[r]![ch]!], scale: sharedScale(all, 'sequential'), mapShape: [layer.height, layer.width] };
+      });
+      const g = await heatmapGrid({ shape: input.shape, rows: [label], images: [input.pixels[r]!], columns, note: `Activations of ${layer.layer} (${layer.height}×${layer.width}, channels 0–${layer.channels - 1} of ${layer.totalChannels}).` });
+      out.push(
+        svgFigure({
+          name: `sample-${input.indices[r]}-feature-maps-${layerSlug(layer.layer)}`,
+          title: `Feature maps of ${layer.layer} for test image ${input.indices[r]}`,
+          alt: `The first ${layer.channels} feature maps of ${layer.layer} for test image ${input.indices[r]}.`,
+          svg: g.svg,
+          width: g.width,
+          height: g.height,
+          data: { kind: 'json', text: JSON.stringify({ layer: layer.layer, index: input.indices[r], maps: layer.maps[r]!.map((m) => Array.from(m, round)) }) + '\n' },
+        }),
+      );
+    }
+  }
+  return out;
 }

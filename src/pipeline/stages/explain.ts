@@ -6,17 +6,18 @@
  * without retraining, and an unchanged build does neither.
  */
 import type { ExperimentSpec, ExplainMethod } from '../../config/spec.ts';
+import type { Figure } from '../../site/report.ts';
 import type { Dataset } from '../../data/index.ts';
 import { explainKey } from '../plan.ts';
 import type { PipelineContext } from '../context.ts';
 import type { AnalysisArtifact } from './analyze.ts';
-import { storedFigures, storeFigures, type FiguresArtifact } from './figures.ts';
+import { figureEntries, storedFigures, storeFigures, type FiguresArtifact } from './figures.ts';
 import type { TrainArtifact } from './train.ts';
 
 /** What report.json says about the explanations (figures carry the pictures). */
 export interface ExplainSummary {
-  /** Test indices of the explained images, with true and predicted class indices. */
-  images: { index: number; true: number; predicted: number }[];
+  /** Test indices of the explained images, with true and predicted class indices and their per-image figures (for sample pages). */
+  images: { index: number; true: number; predicted: number; figures: { explanations?: Figure; featureMaps: Figure[] } }[];
   /** Grad-CAM's layer, when Grad-CAM ran. */
   layer?: string;
   /** Mean deletion and insertion areas per method, over the explained images. */
@@ -40,6 +41,11 @@ function modelInputs(pixels: Uint8Array, indices: ArrayLike<number>, size: numbe
   return out;
 }
 
+/** Per-image figures (`sample-*`) belong to sample pages: their files are published, but not listed on the experiment page. */
+function pageView(artifact: FiguresArtifact, summary: ExplainSummary): ExplainArtifact {
+  return { ...artifact, figures: artifact.figures.filter((f) => !f.name.startsWith('sample-')), summary };
+}
+
 /** Explain, or return the stored figures and summary with the same key. */
 export async function explainStage(ctx: PipelineContext, spec: ExperimentSpec, dataset: Dataset, run: TrainArtifact, analysis: AnalysisArtifact): Promise<ExplainArtifact> {
   const report = spec.report;
@@ -48,7 +54,7 @@ export async function explainStage(ctx: PipelineContext, spec: ExperimentSpec, d
   if (stored) {
     const summary = JSON.parse(stored.files.get('explain.json')!.toString('utf8')) as ExplainSummary;
     stored.files.delete('explain.json');
-    return { ...stored, summary };
+    return pageView(stored, summary);
   }
   const started = ctx.clock.now();
   await ctx.engine();
@@ -57,7 +63,7 @@ export async function explainStage(ctx: PipelineContext, spec: ExperimentSpec, d
   const { loadModel } = await import('../../engine/model-io.ts');
   const { normalizeInputs } = await import('../../engine/batch.ts');
   const { channelStats } = await import('../../data/normalize.ts');
-  const { explainFigures, METHOD_NAMES } = await import('./explain-figures.ts');
+  const { explainFigures, METHOD_NAMES, sampleFigureNames } = await import('./explain-figures.ts');
 
   const shape = dataset.shape;
   const size = shape[0] * shape[1] * shape[2];
@@ -93,7 +99,8 @@ export async function explainStage(ctx: PipelineContext, spec: ExperimentSpec, d
       filters,
     });
     const summary: ExplainSummary = {
-      images: Array.from(indices, (index, r) => ({ index, true: truth[r]!, predicted: preds[r]! })),
+      // (figures are filled in below, once stored, with their published paths)
+      images: Array.from(indices, (index, r) => ({ index, true: truth[r]!, predicted: preds[r]!, figures: { featureMaps: [] } })),
       ...(explanations.layer !== undefined && { layer: explanations.layer }),
       faithfulness: Object.entries(explanations.faithfulness).map(([method, f]) => ({ method, name: METHOD_NAMES[method as ExplainMethod], deletion: f!.mean.deletionAuc, insertion: f!.mean.insertionAuc })),
       completeness: Object.entries(explanations.predicted).flatMap(([method, maps]) => {
@@ -104,8 +111,15 @@ export async function explainStage(ctx: PipelineContext, spec: ExperimentSpec, d
         return [{ method, name: METHOD_NAMES[method as ExplainMethod], maxRelativeError: worst }];
       }),
     };
-    const artifact = await storeFigures(ctx, key, rendered, (ctx.clock.now() - started) / 1000, new Map([['explain.json', JSON.stringify(summary, null, 2)]]));
-    return { ...artifact, summary };
+    const seconds = (ctx.clock.now() - started) / 1000;
+    const byName = new Map(figureEntries(rendered).map((f) => [f.name, f]));
+    summary.images.forEach((image, r) => {
+      const names = sampleFigureNames({ indices: Array.from(indices), featureMaps }, r);
+      const explanations = byName.get(names.explanations);
+      image.figures = { ...(explanations && { explanations }), featureMaps: names.featureMaps.flatMap((n) => byName.get(n) ?? []) };
+    });
+    const artifact = await storeFigures(ctx, key, rendered, seconds, new Map([['explain.json', JSON.stringify(summary, null, 2)]]));
+    return pageView(artifact, summary);
   } finally {
     model.dispose();
   }

@@ -31,28 +31,32 @@ export async function storedFigures(ctx: PipelineContext, key: string): Promise<
   return { key, figures: stored.figures, files, seconds: stored.seconds };
 }
 
+/** How report.json describes rendered figures (paths relative to the experiment directory). */
+export function figureEntries(rendered: readonly RenderedFigure[]): Figure[] {
+  return rendered.map((f) => ({
+    name: f.name,
+    title: f.title,
+    alt: f.alt,
+    svg: `figures/${f.name}.svg`,
+    png: `figures/${f.name}.png`,
+    data: `figures/${f.name}.${f.dataExt}`,
+    width: f.width,
+    height: f.height,
+  }));
+}
+
 /**
  * Store rendered figures under `figures/<key>` and describe them for report.json. `extra` files
  * are stored beside them (a stage's own summary) but not returned for publishing.
  */
 export async function storeFigures(ctx: PipelineContext, key: string, rendered: RenderedFigure[], seconds: number, extra: Map<string, string> = new Map()): Promise<FiguresArtifact> {
   const files = new Map<string, Buffer>();
-  const figures: Figure[] = [];
   for (const f of rendered) {
     files.set(`${f.name}.svg`, Buffer.from(f.svg));
     files.set(`${f.name}.png`, f.png);
     files.set(`${f.name}.${f.dataExt}`, Buffer.from(f.data));
-    figures.push({
-      name: f.name,
-      title: f.title,
-      alt: f.alt,
-      svg: `figures/${f.name}.svg`,
-      png: `figures/${f.name}.png`,
-      data: `figures/${f.name}.${f.dataExt}`,
-      width: f.width,
-      height: f.height,
-    });
   }
+  const figures = figureEntries(rendered);
   await ctx.store.put('figures', key, new Map<string, Buffer | string>([...files, ...extra, ['figures.json', JSON.stringify({ figures, seconds }, null, 2)]]));
   return { key, figures, files, seconds };
 }
