@@ -5,10 +5,8 @@
  * bundled font. The two are stacked in one <svg>: no font, no external reference, and the same
  * bytes for the same graph.
  */
-import { readFileSync } from 'node:fs';
-import satori from 'satori';
-import { FONT_FAMILY, fontFiles } from '../fonts.ts';
 import { BACKGROUND, INK, INK_MUTED } from '../theme.ts';
+import { glyphLayer, type Label } from './glyphs.ts';
 import type { DiagramGraph } from './graph.ts';
 import { BOX_PADDING, TEXT, boxText, familyOf, fitText, textWidth, type LayerFamily } from './labels.ts';
 import { frameLabelAt, type DiagramLayout } from './layout.ts';
@@ -48,44 +46,6 @@ const BOX_STROKE = '#6b7280';
 const FROZEN_FILL = '#eef0f3';
 const FRAME_FILL = '#f4f5f7';
 const FRAME_STROKE = '#d1d5db';
-
-/** A text label for satori: its top-left corner, size and colour. */
-interface Label {
-  x: number;
-  y: number;
-  text: string;
-  size: number;
-  bold?: boolean;
-  colour: string;
-}
-
-type Fonts = { name: string; data: Buffer; weight: 400 | 700; style: 'normal' }[];
-let fonts: Fonts | undefined;
-
-function loadFonts(): Fonts {
-  if (!fonts) {
-    const files = fontFiles();
-    fonts = [
-      { name: FONT_FAMILY, data: readFileSync(files.regular), weight: 400, style: 'normal' },
-      { name: FONT_FAMILY, data: readFileSync(files.bold), weight: 700, style: 'normal' },
-    ];
-  }
-  return fonts;
-}
-
-/** Labels → glyph paths: satori's SVG body (without its root element) for a `width`×`height` canvas. */
-async function textLayer(labels: readonly Label[], width: number, height: number): Promise<string> {
-  const children = labels.map((l) => ({
-    type: 'div',
-    props: {
-      style: { position: 'absolute', left: l.x, top: l.y, display: 'flex', fontSize: l.size, fontWeight: l.bold ? 700 : 400, color: l.colour, whiteSpace: 'nowrap', lineHeight: 1.2 },
-      children: l.text,
-    },
-  }));
-  const tree = { type: 'div', props: { style: { display: 'flex', position: 'relative', width, height, fontFamily: FONT_FAMILY }, children } };
-  const svg = await satori(tree as unknown as Parameters<typeof satori>[0], { width, height, fonts: loadFonts() });
-  return svg.replace(/^<svg[^>]*>/, '').replace(/<\/svg>\s*$/, '');
-}
 
 /** One legend entry: a family's colour bar, or (no family) the frozen style; positions in CSS px. */
 interface LegendItem {
@@ -165,6 +125,6 @@ export async function drawDiagram(graph: DiagramGraph, layout: DiagramLayout): P
     labels.push({ x: b.x + BOX_PADDING.left, y: b.y + 20, text: fitText(text.detail, inner, TEXT.detail), size: TEXT.detail, colour: INK_MUTED });
   }
 
-  const glyphs = await textLayer(labels, width, height);
+  const glyphs = await glyphLayer(labels, width, height);
   return `<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" xmlns="http://www.w3.org/2000/svg">${shapes.join('')}${glyphs}</svg>`;
 }
