@@ -45,9 +45,9 @@ export function diagramAlt(graph: DiagramGraph, grid: DiagramGrid): string {
 
   const kinds = tally(nodes.filter((x) => x.kind !== 'input').map((x) => x.type));
   const shown = kinds.slice(0, 5).map(([t, c]) => `${c} ${t}`);
-  const more = kinds.length > 5 ? ` and ${plural(kinds.length - 5, 'other kind')}` : '';
+  if (kinds.length > 5) shown.push(plural(kinds.length - 5, 'other kind'));
   const params = nodes.reduce((s, x) => s + x.params, 0);
-  sentences.push(`Layers: ${list(shown)}${more}; ${fmtCount(params)} parameters in all.`);
+  sentences.push(`Layers: ${list(shown)}; ${fmtCount(params)} parameters in all.`);
 
   const frozen = nodes.filter((x) => x.frozen).length;
   if (frozen > 0) sentences.push(`${frozen === nodes.length - (input ? 1 : 0) ? 'All' : fmtCount(frozen)} of the ${plural(nodes.length - (input ? 1 : 0), 'layer')} after the input ${frozen === 1 ? 'is' : 'are'} frozen.`);
