@@ -1,0 +1,48 @@
+/**
+ * Text as glyph paths for figures whose shapes are drawn as plain SVG (the diagram, the social
+ * card): labels placed at absolute positions go through one satori pass over a transparent
+ * canvas, and the result's body is stacked on the shapes. The SVG then needs no font to display,
+ * and resvg draws the same paths satori measured with.
+ */
+import { readFileSync } from 'node:fs';
+import satori from 'satori';
+import { FONT_FAMILY, fontFiles } from '../fonts.ts';
+
+/** A line of text: its top-left corner, size, weight and colour, CSS px. */
+export interface Label {
+  x: number;
+  y: number;
+  text: string;
+  size: number;
+  bold?: boolean;
+  colour: string;
+}
+
+type Fonts = { name: string; data: Buffer; weight: 400 | 700; style: 'normal' }[];
+let fonts: Fonts | undefined;
+
+/** The bundled DejaVu Sans regular and bold, read once, in satori's font format. */
+export function satoriFonts(): Fonts {
+  if (!fonts) {
+    const files = fontFiles();
+    fonts = [
+      { name: FONT_FAMILY, data: readFileSync(files.regular), weight: 400, style: 'normal' },
+      { name: FONT_FAMILY, data: readFileSync(files.bold), weight: 700, style: 'normal' },
+    ];
+  }
+  return fonts;
+}
+
+/** Labels → glyph paths: satori's SVG body (its root element removed) for a `width`×`height` canvas. */
+export async function glyphLayer(labels: readonly Label[], width: number, height: number): Promise<string> {
+  const children = labels.map((l) => ({
+    type: 'div',
+    props: {
+      style: { position: 'absolute', left: l.x, top: l.y, display: 'flex', fontSize: l.size, fontWeight: l.bold ? 700 : 400, color: l.colour, whiteSpace: 'nowrap', lineHeight: 1.2 },
+      children: l.text,
+    },
+  }));
+  const tree = { type: 'div', props: { style: { display: 'flex', position: 'relative', width, height, fontFamily: FONT_FAMILY }, children } };
+  const svg = await satori(tree as unknown as Parameters<typeof satori>[0], { width, height, fonts: satoriFonts() });
+  return svg.replace(/^<svg[^>]*>/, '').replace(/<\/svg>\s*$/, '');
+}
