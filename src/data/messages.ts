@@ -351,3 +351,11 @@ export function datasetsUsage(given: string[]): string {
   const what = given.length > 0 ? `"convlens datasets ${given.join(' ')}" is not a datasets command` : 'convlens datasets needs an action';
   return `${what}. Use "convlens datasets fetch cifar10" (optionally with --url URL for a mirror and --cache DIR).`;
 }
+
+/** A file of a folder source that is a symbolic link leading outside the folder. */
+export function linkOutsideRoot(root: string, name: string, target: string): string {
+  return (
+    `The file "${name}" in ${root} leads to ${target}, outside the folder (through a symbolic link), which is not allowed: ` +
+    `a report must only contain the data it names. Copy the image into the folder, or point data.path at a folder that contains it.`
+  );
+}

@@ -34,7 +34,9 @@ import { explainStage } from './stages/explain.ts';
 import { figuresStage } from './stages/figures.ts';
 import { trainStage } from './stages/train.ts';
 import { openStore } from './store.ts';
-import { prepareCache } from './cache-dir.ts';
+import { prepareCache, removeStaleSiteBuilds, removeStaleTemporaries } from './cache-dir.ts';
+import { lockCache } from './lock.ts';
+import { fsUserError } from './fs-errors.ts';
 
 export interface RunOptions {
   /** Experiment YAML files, in the order given. */
@@ -106,6 +108,7 @@ async function runExperiment(ctx: PipelineContext, spec: ExperimentSpec): Promis
     shape: dataset.shape,
     report: spec.report,
     reportSeed: spec.seeds.report,
+    layers: run.facts.summary.layers,
   });
   const explained = await explainStage(ctx, spec, dataset, run, analysis);
   return {
@@ -137,10 +140,29 @@ async function runExperiment(ctx: PipelineContext, spec: ExperimentSpec): Promis
 
 /** `convlens run`: steps 1–6. Failed experiments are reported, not thrown. */
 export async function run(options: RunOptions, effects: Effects): Promise<RunOutcome> {
-  const { log, clock } = effects;
   const specs = await loadSpecs(options.files, options.ids);
   // Only valid experiments get this far: an invalid one writes nothing at all.
   await prepareCache(options.cacheDir);
+  return locked(options.cacheDir, effects, () => runLoaded(specs, options, effects));
+}
+
+/** Hold the cache lock while `work` runs (another build on the same cache is waited for). */
+async function locked<T>(cacheDir: string, effects: Effects, work: () => Promise<T>): Promise<T> {
+  const release = await lockCache({
+    cacheDir,
+    clock: effects.clock,
+    onWait: (owner) => effects.log.info(`another convlens build (pid ${owner.pid}) is using the cache ${cacheDir}; waiting for it to finish`),
+  });
+  try {
+    await removeStaleTemporaries(cacheDir);
+    return await work();
+  } finally {
+    await release();
+  }
+}
+
+async function runLoaded(specs: ExperimentSpec[], options: RunOptions, effects: Effects): Promise<RunOutcome> {
+  const { log, clock } = effects;
   let engine: Promise<Engine> | undefined;
   let pool: ReplicaPool | undefined;
   const store = openStore(join(options.cacheDir, 'store'), (what) => log.warn(`cache entry ${what}; recomputing it.`));
@@ -176,7 +198,8 @@ export async function run(options: RunOptions, effects: Effects): Promise<RunOut
       const m = result.analysis.metrics;
       const took = formatDuration((clock.now() - started) / 1000);
       log.status(spec.id, result.run.cached ? 'cached' : 'fresh', `test accuracy ${m.accuracy.toFixed(4)}, loss ${m.loss.toFixed(4)} (${took})`);
-    } catch (error) {
+    } catch (thrown) {
+      const error = fsUserError(thrown, `the experiment ${spec.id}`, options.cacheDir) ?? thrown;
       const message = error instanceof Error ? error.message : String(error);
       const exitCode = error instanceof UserError ? 1 : 2;
       failed.push({ id: spec.id, title: spec.title, error: message, exitCode });
@@ -186,16 +209,29 @@ export async function run(options: RunOptions, effects: Effects): Promise<RunOut
   }
   await pool?.close();
   const reportDir = join(options.cacheDir, 'report');
-  await publishReport(reportDir, results, failed);
+  try {
+    await publishReport(reportDir, results, failed);
+  } catch (error) {
+    throw fsUserError(error, `publishing the report into ${reportDir}`, reportDir) ?? error;
+  }
   return { results, failed, reportDir };
 }
 
 /** `convlens build`: run, then the static site into `outDir` (step 7). */
 export async function build(options: BuildOptions, effects: Effects): Promise<RunOutcome> {
-  const outcome = await run(options, effects);
-  const started = effects.clock.now();
-  const { buildSite } = await import('../site/build-site.ts');
-  await buildSite({ reportDir: outcome.reportDir, outDir: options.outDir, base: options.base, cacheDir: options.cacheDir });
-  effects.log.info(`site: ${options.outDir} (${formatDuration((effects.clock.now() - started) / 1000)})`);
-  return outcome;
+  const specs = await loadSpecs(options.files, options.ids);
+  await prepareCache(options.cacheDir);
+  return locked(options.cacheDir, effects, async () => {
+    await removeStaleSiteBuilds(options.outDir);
+    const outcome = await runLoaded(specs, options, effects);
+    const started = effects.clock.now();
+    const { buildSite } = await import('../site/build-site.ts');
+    try {
+      await buildSite({ reportDir: outcome.reportDir, outDir: options.outDir, base: options.base, cacheDir: options.cacheDir });
+    } catch (error) {
+      throw fsUserError(error, `building the site into ${options.outDir}`, options.outDir) ?? error;
+    }
+    effects.log.info(`site: ${options.outDir} (${formatDuration((effects.clock.now() - started) / 1000)})`);
+    return outcome;
+  });
 }

@@ -11,11 +11,12 @@
  * inside a class directory are taken recursively, in sorted path order.
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { ImageSpec } from '../../config/spec.ts';
 import { UserError } from '../../lib/errors.ts';
 import {
   emptyClassDir,
+  linkOutsideRoot,
   ignoredFiles,
   looseFiles,
   mixedLayout,
@@ -74,6 +75,18 @@ export function detectLayout(root: string, dirs: string[]): { split: PresetSplit
   return splitDirs.map((d) => ({ split: SPLIT_DIRS[d], dir: d })).sort((a, b) => order.indexOf(a.split) - order.indexOf(b.split));
 }
 
+/**
+ * Every file must really live under `root`: a symbolic link (to a file or to a directory) that
+ * leads outside would let an experiment read anything on the machine into a published report.
+ */
+async function checkInsideRoot(root: string, files: readonly { path: string; name: string }[]): Promise<void> {
+  const realRoot = await realpath(root);
+  for (const f of files) {
+    const real = await realpath(f.path).catch(() => undefined); // a broken link is judged when read (onError)
+    if (real !== undefined && real !== realRoot && !real.startsWith(`${realRoot}${sep}`)) throw new UserError(linkOutsideRoot(root, f.name, real));
+  }
+}
+
 /** Lists, checks and hashes the folder at `root`; decoding happens in the returned def's `parse`. */
 export async function folderSource(root: string, data: { image: ImageSpec; onError: 'fail' | 'skip' }, env: FileSourceEnv): Promise<SourceDef> {
   const s = await stat(root).catch(() => undefined);
@@ -100,6 +113,7 @@ export async function folderSource(root: string, data: { image: ImageSpec; onErr
       for (const f of files) candidates.push({ path: join(root, classDir, f), name: `${classDir}/${f}`, label, split, classDir });
     }
   }
+  await checkInsideRoot(root, candidates);
   const facts = await hashFiles(candidates, env);
   // Non-images (by content) are dropped with a warning; unreadable files stay, for onError to judge.
   const keep = candidates.map((_, i) => { const f = facts[i]!; return 'error' in f || f.format !== undefined; });

@@ -4,6 +4,7 @@
  * restyled chart re-renders without retraining or re-evaluating.
  */
 import type { Figure } from '../../site/report.ts';
+import type { LayerRow } from '../../model/summary.ts';
 import type { RenderedFigure } from '../../render/figure.ts';
 import type { HistoryRow } from '../../engine/train.ts';
 import type { Evaluation } from '../../analysis/evaluate.ts';
@@ -77,6 +78,8 @@ export interface FiguresInput {
   shape: [number, number, number];
   report: ReportSpec;
   reportSeed: number;
+  /** The model's layer table, drawn as the architecture diagram. */
+  layers: readonly LayerRow[];
 }
 
 /** Render every figure, or return the stored set with the same key. */
@@ -94,9 +97,11 @@ export async function figuresStage(ctx: PipelineContext, input: FiguresInput): P
   const { reliabilitySpec, reliabilityAlt } = await import('../../render/specs/reliability.ts');
   const { predictionGrid, topClasses } = await import('../../render/images/prediction-grid.ts');
   const { rocSet, prSet } = await import('./curve-sets.ts');
+  const { architectureFigure } = await import('../../render/diagram/index.ts');
   const matrix = ev.confusion.counts;
 
   const rendered = [
+    await architectureFigure(input.layers),
     await renderFigure({
       name: 'training-curves',
       title: 'Training curves',
