@@ -14,7 +14,8 @@
  * Files are checked independently so one run reports the errors of all of them. This module
  * must never import tfjs: `convlens check` loads only this (a test enforces it).
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
+import { FileTooLarge, MAX_FILE_BYTES } from './limits.ts';
 import { basename, extname, join } from 'node:path';
 import { UserError } from '../lib/errors.ts';
 import { checkExperiment } from './checks.ts';
@@ -33,7 +34,19 @@ export interface ConfigFs {
   readFile(path: string): Promise<string>;
 }
 
-const nodeFs: ConfigFs = { readFile: (path) => readFile(path, 'utf8') };
+/** Never reads a file larger than an experiment may be: its size is enough for the error. */
+const nodeFs: ConfigFs = {
+  readFile: async (path) => {
+    const handle = await open(path, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size > MAX_FILE_BYTES) throw new FileTooLarge(size);
+      return await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
+  },
+};
 
 /** Every valid experiment, and every error; an experiment with any error is left out. */
 export interface LoadedExperiments {
@@ -72,7 +85,8 @@ export async function loadExperiments(files: string[], fs: ConfigFs = nodeFs): P
       text = await fs.readFile(file);
     } catch (e) {
       const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-      errors.push({ file, line: 1, col: 1, path: '', message: messages.readFailed(reason) });
+      const message = e instanceof FileTooLarge ? messages.fileTooLarge(e.bytes, MAX_FILE_BYTES) : messages.readFailed(reason);
+      errors.push({ file, line: 1, col: 1, path: '', message });
       continue;
     }
     const result = parseExperiment(file, text);
@@ -99,6 +113,7 @@ export async function listExperimentFiles(dir: string): Promise<string[]> {
     names = await readdir(dir);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(messages.missingDir(dir));
+    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') throw new UserError(messages.notADir(dir));
     throw e;
   }
   return names

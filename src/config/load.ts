@@ -2,9 +2,10 @@
  * Stage 1 of the config pipeline: YAML text → plain data, keeping the syntax tree so that
  * any key path can be mapped back to a line and column for error messages.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { ConfigError } from './error.ts';
 import { messages } from './messages.ts';
+import { exceededLimit, MAX_ALIASES, MAX_DEPTH, MAX_FILE_BYTES } from './limits.ts';
 
 /** A parsed YAML file with its syntax tree. */
 export interface LoadedYaml {
@@ -28,6 +29,11 @@ export interface Position {
 
 /** Parse `text`; malformed YAML and empty documents are errors located where the parser stopped. */
 export function loadYaml(file: string, text: string): LoadResult {
+  const limit = exceededLimit(text);
+  if (limit) {
+    const message = limit.kind === 'size' ? messages.fileTooLarge(limit.value, MAX_FILE_BYTES) : messages.nestedTooDeep(limit.value, MAX_DEPTH);
+    return { ok: false, errors: [{ file, ...limit.at, path: '', message }] };
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
   const first = doc.errors[0];
@@ -40,7 +46,26 @@ export function loadYaml(file: string, text: string): LoadResult {
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     return { ok: false, errors: [{ file, line: 1, col: 1, path: '', message: messages.emptyFile() }] };
   }
-  return { ok: true, value: { file, text, doc, lines, data: doc.toJS() } };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (e) {
+    if (!(e instanceof ReferenceError) || !/alias count/.test(e.message)) throw e;
+    return { ok: false, errors: [{ file, ...firstAlias(doc, lines), path: '', message: messages.tooManyAliases(MAX_ALIASES) }] };
+  }
+  return { ok: true, value: { file, text, doc, lines, data } };
+}
+
+/** Where the first alias of `doc` is (where a reader starts looking for the bomb). */
+function firstAlias(doc: Document.Parsed, lines: LineCounter): Position {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return offset === undefined ? { line: 1, col: 1 } : lines.linePos(offset);
 }
 
 interface Found {

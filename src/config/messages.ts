@@ -2,6 +2,7 @@
  * Every user-facing sentence of the config stage. Each says what was expected, what was
  * found, and what to do; none starts with "Error:" (the CLI adds `file:line:col: key.path:`).
  */
+import { dirname } from 'node:path';
 
 /** One bound of a number range. */
 export interface Bound {
@@ -141,10 +142,22 @@ export const messages = {
   yamlSyntax: (reason: string) =>
     `the file is not valid YAML: ${reason.replace(/\.$/, '')}. Check the indentation and quoting at this position.`,
 
+  fileTooLarge: (bytes: number, limit: number) =>
+    `the file is ${(bytes / 1024 / 1024).toFixed(1)} MiB, more than the ${limit / 1024 / 1024} MiB an experiment file may be. An experiment is a page of YAML; check that this is the file you meant, and keep long texts short.`,
+
+  nestedTooDeep: (depth: number, limit: number) =>
+    `values are nested ${depth} levels deep here, more than the ${limit} an experiment file may use (the deepest setting is about 8 levels down). Check for unclosed brackets or runaway indentation.`,
+
+  tooManyAliases: (limit: number) =>
+    `the file expands more than ${limit} YAML aliases (*name), which is how "billion laughs" files exhaust memory. Write the values out, or use fewer aliases.`,
+
   emptyFile: () =>
     'the file is empty, but an experiment needs title, data, model and train. Add them, or delete the file.',
 
   readFailed: (reason: string) => `the file could not be read (${reason}). Check that the path exists and is readable.`,
+
+  notADir: (path: string) =>
+    `--experiments takes a directory, but "${path}" is a file. Point --experiments at the directory holding it (${JSON.stringify(dirname(path))}) and pick the experiment by id: convlens run <id>.`,
 
   missingDir: (dir: string) =>
     `The experiments directory "${dir}" does not exist. Create it and add a .yaml file, or point --experiments at another directory.`,

@@ -32,6 +32,7 @@ import { analyzeStage } from './stages/analyze.ts';
 import { countPerClass, dataViewsStage } from './stages/data-views.ts';
 import { explainStage } from './stages/explain.ts';
 import { figuresStage } from './stages/figures.ts';
+import { compareExperiment, compareStage, type CompareExperiment } from './stages/compare.ts';
 import { trainStage } from './stages/train.ts';
 import { openStore } from './store.ts';
 import { prepareCache, removeStaleSiteBuilds, removeStaleTemporaries } from './cache-dir.ts';
@@ -90,7 +91,8 @@ function channelSummary(dataset: Dataset): { mean: number[]; std: number[] } {
   return { mean: [...stats.mean], std: [...stats.std] };
 }
 
-async function runExperiment(ctx: PipelineContext, spec: ExperimentSpec): Promise<ExperimentResult> {
+/** One experiment's stages; also what the cross-experiment comparison needs of it. */
+async function runExperiment(ctx: PipelineContext, spec: ExperimentSpec): Promise<{ result: ExperimentResult; compare: CompareExperiment }> {
   const { dataset, warnings } = await loadDataset(spec.data, spec.seeds, { cacheDir: ctx.cacheDir });
   for (const w of warnings) ctx.log.warn(`${spec.id}: ${w}`);
   if (spec.train.batchSize > dataset.train.count) {
@@ -111,7 +113,10 @@ async function runExperiment(ctx: PipelineContext, spec: ExperimentSpec): Promis
     layers: run.facts.summary.layers,
   });
   const explained = await explainStage(ctx, spec, dataset, run, analysis);
-  return {
+  // Only the test split is kept for the comparison, not the whole dataset.
+  const { source, classes, shape, test } = dataset;
+  const compare = compareExperiment(spec, { source, classes, shape, test }, run, analysis);
+  const result: ExperimentResult = {
     spec,
     dataset: {
       source: dataset.source,
@@ -136,6 +141,7 @@ async function runExperiment(ctx: PipelineContext, spec: ExperimentSpec): Promis
     figures,
     explained,
   };
+  return { result, compare };
 }
 
 /** `convlens run`: steps 1–6. Failed experiments are reported, not thrown. */
@@ -189,12 +195,14 @@ async function runLoaded(specs: ExperimentSpec[], options: RunOptions, effects: 
   };
 
   const results: ExperimentResult[] = [];
+  const compared: CompareExperiment[] = [];
   const failed: RunOutcome['failed'] = [];
   for (const spec of specs) {
     const started = clock.now();
     try {
-      const result = await runExperiment(ctx, spec);
+      const { result, compare } = await runExperiment(ctx, spec);
       results.push(result);
+      compared.push(compare);
       const m = result.analysis.metrics;
       const took = formatDuration((clock.now() - started) / 1000);
       log.status(spec.id, result.run.cached ? 'cached' : 'fresh', `test accuracy ${m.accuracy.toFixed(4)}, loss ${m.loss.toFixed(4)} (${took})`);
@@ -207,10 +215,12 @@ async function runLoaded(specs: ExperimentSpec[], options: RunOptions, effects: 
       if (exitCode === 2 && error instanceof Error && error.stack) log.error(error.stack);
     }
   }
+  // Across experiments: failed ones are left out; a comparison failing fails the build (exit 2).
+  const comparison = await compareStage(ctx, compared);
   await pool?.close();
   const reportDir = join(options.cacheDir, 'report');
   try {
-    await publishReport(reportDir, results, failed);
+    await publishReport(reportDir, results, failed, comparison);
   } catch (error) {
     throw fsUserError(error, `publishing the report into ${reportDir}`, reportDir) ?? error;
   }

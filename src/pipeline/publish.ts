@@ -24,6 +24,7 @@ import type { TrainArtifact } from './stages/train.ts';
 import { dataDescription, optimizerText, regularizationText, scheduleText } from './describe.ts';
 import { configHash } from './plan.ts';
 import { pickSamples } from './stages/figures.ts';
+import type { CompareArtifact } from './stages/compare.ts';
 import { sha256 } from './store.ts';
 
 /** Everything one successful experiment contributes to the report. */
@@ -177,7 +178,7 @@ function entryOf(r: ExperimentResult, manifest: RunManifest): ExperimentEntry {
 }
 
 /** Write the report directory for these results, replacing any previous one atomically. */
-export async function publishReport(reportDir: string, results: ExperimentResult[], failed: FailedResult[]): Promise<Report> {
+export async function publishReport(reportDir: string, results: ExperimentResult[], failed: FailedResult[], comparison?: CompareArtifact): Promise<Report> {
   const report: Report = ReportSchema.parse({
     convlens: CONVLENS_VERSION,
     experiments: [],
@@ -189,6 +190,15 @@ export async function publishReport(reportDir: string, results: ExperimentResult
       const manifest = manifestOf(r);
       report.experiments.push(entryOf(r, manifest));
       for (const [path, data] of experimentFiles(r, manifest)) {
+        const target = join(temp, path);
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, data);
+      }
+    }
+    if (comparison) {
+      report.figures = comparison.figures;
+      report.comparisons = comparison.comparisons;
+      for (const [path, data] of comparison.files) {
         const target = join(temp, path);
         await mkdir(dirname(target), { recursive: true });
         await writeFile(target, data);

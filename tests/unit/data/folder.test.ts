@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, realpath, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ExperimentSpec, Seeds } from '../../../src/config/spec.ts';
@@ -145,6 +145,27 @@ describe('folder source: bad input', () => {
     expect(await userError(loadDataset(spec(textOnly), SEEDS, { cacheDir: base }))).toBe(
       `The class directory ${join(textOnly, 'dog')} contains no images. Add JPEG, PNG, WebP or GIF images to it, or remove it.`,
     );
+  });
+
+  it('a symbolic link leading outside the folder (to a file or a class directory) is refused; one staying inside is followed', async () => {
+    const base = await tempDir();
+    const outside = await grayTree({ 'secret.png': 7, 'more/1.png': 8 });
+    const fileLink = await grayTree({ 'cat/1.png': 1, 'dog/1.png': 2 });
+    await symlink(join(outside, 'secret.png'), join(fileLink, 'cat', 'leak.png'));
+    expect(await userError(loadDataset(spec(fileLink), SEEDS, { cacheDir: base }))).toBe(
+      `The file "cat/leak.png" in ${fileLink} leads to ${await realpath(join(outside, 'secret.png'))}, outside the folder (through a symbolic link), which is not allowed: ` +
+        'a report must only contain the data it names. Copy the image into the folder, or point data.path at a folder that contains it.',
+    );
+    const dirLink = await grayTree({ 'cat/1.png': 1, 'dog/1.png': 2 });
+    await symlink(join(outside, 'more'), join(dirLink, 'bird'));
+    expect(await userError(loadDataset(spec(dirLink), SEEDS, { cacheDir: base }))).toBe(
+      `The file "bird/1.png" in ${dirLink} leads to ${await realpath(join(outside, 'more', '1.png'))}, outside the folder (through a symbolic link), which is not allowed: ` +
+        'a report must only contain the data it names. Copy the image into the folder, or point data.path at a folder that contains it.',
+    );
+    const inside = await grayTree({ 'cat/1.png': 1, 'cat/2.png': 3, 'dog/1.png': 2, 'dog/2.png': 4 });
+    await symlink(join(inside, 'cat', '1.png'), join(inside, 'dog', 'alias.png'));
+    const { dataset } = await loadDataset(spec(inside, { split: { validation: 0, test: 0, stratify: false } }), SEEDS, { cacheDir: base });
+    expect(dataset.train.count).toBe(5);
   });
 
   it('onError skip lists a corrupt image and goes on; the same cache then fails under onError fail with the file named', async () => {
