@@ -209,6 +209,12 @@ export async function trainModel(input: TrainInput): Promise<TrainResult> {
       }
 
       const row = await epochRow(input, epoch, lossSum / input.train.count, correct / input.train.count, lr);
+      // The batch losses are computed before each update and clipped (log of at least 1e-7), so a
+      // last update that overflows the weights only shows in the validation loss or the weights.
+      const weights = await executor.captureWeights();
+      if ((row.val_loss !== null && !Number.isFinite(row.val_loss)) || !weights.every((w) => w.values.every(Number.isFinite))) {
+        throw new TrainingDiverged(epoch, batches, state.history, 'weights');
+      }
       const history = [...state.history, row];
       const rate = imagesSeen / Math.max(trainingMs / 1000, 1e-9);
       input.onProgress?.({
@@ -230,7 +236,7 @@ export async function trainModel(input: TrainInput): Promise<TrainResult> {
       if (phase.earlyStopping) {
         const observed = observeEarlyStopping(phase.earlyStopping, earlyStopping!, epoch, monitorValue(row, phase.earlyStopping.monitor));
         earlyStopping = observed.state;
-        if (observed.improved && phase.earlyStopping.restoreBest) best = await executor.captureWeights();
+        if (observed.improved && phase.earlyStopping.restoreBest) best = weights;
         if (earlyStopping.stoppedEpoch > 0) {
           phaseDone = true;
           record.stoppedEpoch = epoch;
@@ -257,6 +263,7 @@ export async function trainModel(input: TrainInput): Promise<TrainResult> {
       if (input.saveCheckpoint) {
         await input.saveCheckpoint({
           state,
+          // Captured again: restoring the best epoch's weights may have replaced them since.
           weights: await executor.captureWeights(),
           optimizer: await executor.captureOptimizer(),
           ...(best && { best }),
@@ -285,15 +292,18 @@ async function epochRow(input: TrainInput, epoch: number, loss: number, acc: num
   return { epoch, loss, accuracy: acc, val_loss: valLoss, val_accuracy: valAcc, lr };
 }
 
-/** Loss became NaN or infinite: training cannot continue meaningfully. `history` holds the completed epochs. */
+/**
+ * Loss or weights became NaN or infinite: training cannot continue meaningfully. `history` holds
+ * the completed epochs before the one that diverged.
+ */
 export class TrainingDiverged extends UserError {
   override name = 'TrainingDiverged';
   readonly epoch: number;
   readonly batch: number;
   readonly history: HistoryRow[];
-  constructor(epoch: number, batch: number, history: HistoryRow[]) {
+  constructor(epoch: number, batch: number, history: HistoryRow[], what: 'loss' | 'weights' = 'loss') {
     super(
-      `Training diverged: the loss became NaN or infinite at epoch ${epoch}, batch ${batch}. ` +
+      `Training diverged: the ${what === 'loss' ? 'loss' : "model's weights"} became NaN or infinite at epoch ${epoch}, batch ${batch}. ` +
         `Lower train.optimizer's learningRate (for example by a factor of 10) and run again.`,
     );
     this.epoch = epoch;

@@ -32,6 +32,8 @@ import { analyzeStage } from './stages/analyze.ts';
 import { countPerClass, dataViewsStage } from './stages/data-views.ts';
 import { explainStage } from './stages/explain.ts';
 import { figuresStage } from './stages/figures.ts';
+import { divergedRun } from './stages/diverged.ts';
+import { TrainingDiverged } from '../engine/train.ts';
 import { compareExperiment, compareStage, type CompareExperiment } from './stages/compare.ts';
 import { trainStage } from './stages/train.ts';
 import { openStore } from './store.ts';
@@ -210,7 +212,8 @@ async function runLoaded(specs: ExperimentSpec[], options: RunOptions, effects: 
       const error = fsUserError(thrown, `the experiment ${spec.id}`, options.cacheDir) ?? thrown;
       const message = error instanceof Error ? error.message : String(error);
       const exitCode = error instanceof UserError ? 1 : 2;
-      failed.push({ id: spec.id, title: spec.title, error: message, exitCode });
+      const partial = error instanceof TrainingDiverged ? { spec, run: await divergedRun(spec, error) } : undefined;
+      failed.push({ id: spec.id, title: spec.title, error: message, exitCode, ...(partial && { partial }) });
       log.status(spec.id, 'failed', message);
       if (exitCode === 2 && error instanceof Error && error.stack) log.error(error.stack);
     }

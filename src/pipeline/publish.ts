@@ -25,6 +25,7 @@ import { dataDescription, optimizerText, regularizationText, scheduleText } from
 import { configHash } from './plan.ts';
 import { pickSamples } from './stages/figures.ts';
 import type { CompareArtifact } from './stages/compare.ts';
+import type { DivergedRun } from './stages/diverged.ts';
 import { sha256 } from './store.ts';
 
 /** Everything one successful experiment contributes to the report. */
@@ -60,6 +61,8 @@ export interface FailedResult {
   id: string;
   title: string;
   error: string;
+  /** What a run that diverged leaves for its page. */
+  partial?: { spec: ExperimentSpec; run: DivergedRun };
 }
 
 function manifestOf(r: ExperimentResult): RunManifest {
@@ -182,10 +185,22 @@ export async function publishReport(reportDir: string, results: ExperimentResult
   const report: Report = ReportSchema.parse({
     convlens: CONVLENS_VERSION,
     experiments: [],
-    failed: failed.map((f) => ({ id: f.id, title: f.title, error: f.error })),
+    failed: failed.map((f) => ({
+      id: f.id,
+      title: f.title,
+      error: f.error,
+      ...(f.partial && { diverged: f.partial.run.diverged, history: f.partial.run.history, figures: f.partial.run.figures, yaml: f.partial.spec.source }),
+    })),
   });
   const temp = `${reportDir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
+    for (const f of failed) {
+      for (const [path, data] of f.partial?.run.files ?? []) {
+        const target = join(temp, 'experiments', f.id, path);
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, data);
+      }
+    }
     for (const r of results) {
       const manifest = manifestOf(r);
       report.experiments.push(entryOf(r, manifest));

@@ -175,7 +175,20 @@ export const ExperimentEntrySchema = z.object({
 });
 export type ExperimentEntry = z.infer<typeof ExperimentEntrySchema>;
 
-export const FailedEntrySchema = z.object({ id: z.string(), title: z.string(), error: z.string() });
+export const FailedEntrySchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  error: z.string(),
+  /**
+   * When training diverged (NaN/Inf loss): where, the epochs completed before it and their
+   * figures (paths relative to experiments/<id>/), for a page marked as failed.
+   */
+  diverged: z.object({ epoch: z.number(), batch: z.number() }).optional(),
+  history: z.array(HistoryRowSchema).default([]),
+  figures: z.array(FigureSchema).default([]),
+  yaml: z.string().optional(),
+});
+export type FailedEntry = z.infer<typeof FailedEntrySchema>;
 
 /**
  * The same test images through several models trained on the same test set (the compare page):
@@ -200,7 +213,7 @@ export const ComparisonSchema = z.object({
 export const ReportSchema = z.object({
   convlens: z.string(),
   experiments: z.array(ExperimentEntrySchema),
-  /** Experiments whose run failed in this build: listed on the index, no page. */
+  /** Experiments whose run failed in this build: listed on the index; a diverged one gets a page. */
   failed: z.array(FailedEntrySchema),
   /** Figures across experiments (index and compare pages); paths relative to the report root. */
   figures: z.array(FigureSchema).default([]),

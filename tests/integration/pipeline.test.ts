@@ -64,6 +64,7 @@ describe('pipeline', () => {
       explained.flatMap((i: number, r: number) => [`sample-${i}-explanations`, ...(r < 3 ? [`sample-${i}-feature-maps-conv2d_1`] : [])]).sort(),
     );
     expect(figureNames).toEqual([
+      'architecture',
       'calibration',
       'class-distribution',
       'confusion-matrix',

@@ -149,4 +149,26 @@ describe('the training loop', () => {
     );
     expect(d.history.map((r) => r.epoch)).toEqual([1, 2]);
   });
+
+  it("finite batch losses but broken weights after an epoch's last update stop training at that batch", async () => {
+    // The model's outputs become NaN after epoch 3's last update: the batch losses (computed before each update) never saw it.
+    const fake = new FakeExecutor((epochs) => (epochs >= 3 ? Number.NaN : 1));
+    const error = await trainModel(input(fake, trainSpec())).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TrainingDiverged);
+    expect((error as Error).message).toBe(
+      "Training diverged: the model's weights became NaN or infinite at epoch 3, batch 2. Lower train.optimizer's learningRate (for example by a factor of 10) and run again.",
+    );
+    expect((error as TrainingDiverged).history.map((r) => r.epoch)).toEqual([1, 2]);
+    // Without a validation set the weights themselves are checked.
+    class InfWeights extends FakeExecutor {
+      override async captureWeights(): Promise<SavedTensor[]> {
+        return [{ name: 'w', shape: [1], dtype: 'float32', values: Float32Array.of(this.steps >= 4 * BATCHES ? Infinity : 1) }];
+      }
+    }
+    const noValidation = await trainModel(input(new InfWeights(() => 1), trainSpec(), { validation: { count: 0, labels: new Uint8Array(0) } })).catch((e: unknown) => e);
+    expect((noValidation as Error).message).toBe(
+      "Training diverged: the model's weights became NaN or infinite at epoch 4, batch 2. Lower train.optimizer's learningRate (for example by a factor of 10) and run again.",
+    );
+    expect((noValidation as TrainingDiverged).history.map((r) => r.epoch)).toEqual([1, 2, 3]);
+  });
 });
