@@ -122,6 +122,7 @@ async function runExperiment(ctx: PipelineContext, spec: ExperimentSpec): Promis
         test: countPerClass(dataset.test.labels, dataset.classes.length),
       },
       testLabels: dataset.test.labels,
+      testPixels: dataset.test.pixels,
       origin: dataset.origin,
       channels: channelSummary(dataset),
       skipped: dataset.skipped,

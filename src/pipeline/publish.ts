@@ -5,9 +5,13 @@
  *   <reportDir>/experiments/<id>/data/…           metrics.json predictions.csv history.csv manifest.json experiment.yaml
  *   <reportDir>/experiments/<id>/model/…          model.json weights.bin
  *   <reportDir>/experiments/<id>/figures/…        <name>.svg|png|csv|json
+ *   <reportDir>/experiments/<id>/images/test/…    <index>.png, the test images that have pages
  *
- * The directory is assembled beside the old one and swapped in with a rename, so the site is
- * never built from a half-published report.
+ * For each experiment: its files, the test images with pages (publish-tests.ts: the images behind
+ * each confusion cell up to a cap, the sample predictions, the explained images, the most
+ * confident mistakes) as small crisp PNGs (publish-images.ts), and its notes from
+ * `content/notes/<id>.md` (publish-notes.ts). The directory is assembled beside the old one and
+ * swapped in with a rename, so the site is never built from a half-published report.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -25,6 +29,9 @@ import { dataDescription, optimizerText, regularizationText, scheduleText } from
 import { configHash } from './plan.ts';
 import { pickSamples } from './stages/figures.ts';
 import { sha256 } from './store.ts';
+import { testImagePng, testImageSize } from './publish-images.ts';
+import { readNotes } from './publish-notes.ts';
+import { DEFAULT_PER_CELL, pageIndices, selectCells, testEntry, testImagePath, type TestSelectionInput } from './publish-tests.ts';
 
 /** Everything one successful experiment contributes to the report. */
 export interface ExperimentResult {
@@ -38,6 +45,8 @@ export interface ExperimentResult {
     /** Images of each class (index = label) per split. */
     perClass: { train: number[]; validation: number[]; test: number[] };
     testLabels: Uint8Array;
+    /** Test pixels, uint8 NHWC in test-set order (the published test images are cut from them). */
+    testPixels: Uint8Array;
     /** Whether validation and test came with the source or from the seeded split. */
     origin: { validation: 'source' | 'seeded'; test: 'source' | 'seeded' };
     /** Per-channel mean and standard deviation of the training split (x/255). */
@@ -130,7 +139,34 @@ function experimentFiles(r: ExperimentResult, manifest: RunManifest): Map<string
   return files;
 }
 
-function entryOf(r: ExperimentResult, manifest: RunManifest): ExperimentEntry {
+/** The evaluation as the test-page selection reads it. */
+function selectionInput(r: ExperimentResult): TestSelectionInput {
+  return { labels: r.dataset.testLabels, predicted: r.analysis.evaluation.predicted, probs: r.analysis.probs, classes: r.dataset.classes.length };
+}
+
+/** The test images with pages, and the confusion cells that list them. */
+function testPages(r: ExperimentResult, samples: number[], perCell: number): Pick<ExperimentEntry, 'tests' | 'confusionCells' | 'mistakes'> {
+  const input = selectionInput(r);
+  const confusionCells = selectCells(input, perCell);
+  const mistakes = r.analysis.evaluation.mistakes.map((m) => m.index);
+  const indices = pageIndices(confusionCells, samples, r.explained.summary.images.map((i) => i.index), mistakes);
+  const size = testImageSize(r.dataset.shape);
+  return { confusionCells, mistakes, tests: indices.map((index) => testEntry(input, index, size)) };
+}
+
+/** The PNG of every test image with a page, keyed by path relative to the report directory. */
+async function testImageFiles(r: ExperimentResult, tests: ExperimentEntry['tests']): Promise<Map<string, Buffer>> {
+  const [h, w, c] = r.dataset.shape;
+  const size = h * w * c;
+  const files = new Map<string, Buffer>();
+  for (const t of tests) {
+    files.set(`experiments/${r.spec.id}/${testImagePath(t.index)}`, await testImagePng(r.dataset.testPixels.subarray(t.index * size, (t.index + 1) * size), r.dataset.shape));
+  }
+  return files;
+}
+
+function entryOf(r: ExperimentResult, manifest: RunManifest, options: { perCell: number; notes: string | undefined }): ExperimentEntry {
+  const samples = pickSamples(r.analysis.evaluation.count, r.spec.report.samples, r.spec.seeds.report);
   return {
     id: r.spec.id,
     title: r.spec.title,
@@ -157,13 +193,13 @@ function entryOf(r: ExperimentResult, manifest: RunManifest): ExperimentEntry {
       phases: r.run.facts.phases,
     },
     metrics: performance(r),
-    samples: pickSamples(r.analysis.evaluation.count, r.spec.report.samples, r.spec.seeds.report).map((index) => sample(r, index)),
+    samples: samples.map((index) => sample(r, index)),
     history: r.run.facts.history,
     manifest,
     figures: [...r.dataViews.figures, ...r.figures.figures, ...r.explained.figures],
     explain: r.explained.summary,
-    tests: [],
-    confusionCells: [],
+    ...(options.notes !== undefined && { notes: options.notes }),
+    ...testPages(r, samples, options.perCell),
     downloads: [
       { label: 'Test metrics (metrics.json)', path: 'data/metrics.json' },
       { label: 'Test predictions (predictions.csv)', path: 'data/predictions.csv' },
@@ -176,8 +212,16 @@ function entryOf(r: ExperimentResult, manifest: RunManifest): ExperimentEntry {
   };
 }
 
+/** Settings of one publication. */
+export interface PublishOptions {
+  /** Directory `content/notes/<id>.md` is read from. Default: the working directory. */
+  cwd?: string;
+  /** Test images listed (and published) per confusion-matrix cell. Default DEFAULT_PER_CELL. */
+  perCell?: number;
+}
+
 /** Write the report directory for these results, replacing any previous one atomically. */
-export async function publishReport(reportDir: string, results: ExperimentResult[], failed: FailedResult[]): Promise<Report> {
+export async function publishReport(reportDir: string, results: ExperimentResult[], failed: FailedResult[], options: PublishOptions = {}): Promise<Report> {
   const report: Report = ReportSchema.parse({
     convlens: CONVLENS_VERSION,
     experiments: [],
@@ -187,8 +231,10 @@ export async function publishReport(reportDir: string, results: ExperimentResult
   try {
     for (const r of results) {
       const manifest = manifestOf(r);
-      report.experiments.push(entryOf(r, manifest));
-      for (const [path, data] of experimentFiles(r, manifest)) {
+      const entry = entryOf(r, manifest, { perCell: options.perCell ?? DEFAULT_PER_CELL, notes: await readNotes(r.spec.id, options.cwd) });
+      report.experiments.push(entry);
+      const files = new Map([...experimentFiles(r, manifest), ...(await testImageFiles(r, entry.tests))]);
+      for (const [path, data] of files) {
         const target = join(temp, path);
         await mkdir(dirname(target), { recursive: true });
         await writeFile(target, data);
