@@ -15,7 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { ExperimentSpec } from '../config/spec.ts';
 import { predictionRows } from '../analysis/evaluate.ts';
 import { toCsv } from '../render/csv.ts';
@@ -29,6 +29,7 @@ import { dataDescription, optimizerText, regularizationText, scheduleText } from
 import { configHash } from './plan.ts';
 import { pickSamples } from './stages/figures.ts';
 import { sha256 } from './store.ts';
+import { mapLimit, PUBLISH_CONCURRENCY, writeFiles } from './publish-files.ts';
 import { testImagePng, testImageSize } from './publish-images.ts';
 import { readNotes } from './publish-notes.ts';
 import { DEFAULT_PER_CELL, pageIndices, selectCells, testEntry, testImagePath, type TestSelectionInput } from './publish-tests.ts';
@@ -158,11 +159,8 @@ function testPages(r: ExperimentResult, samples: number[], perCell: number): Pic
 async function testImageFiles(r: ExperimentResult, tests: ExperimentEntry['tests']): Promise<Map<string, Buffer>> {
   const [h, w, c] = r.dataset.shape;
   const size = h * w * c;
-  const files = new Map<string, Buffer>();
-  for (const t of tests) {
-    files.set(`experiments/${r.spec.id}/${testImagePath(t.index)}`, await testImagePng(r.dataset.testPixels.subarray(t.index * size, (t.index + 1) * size), r.dataset.shape));
-  }
-  return files;
+  const pngs = await mapLimit(tests, PUBLISH_CONCURRENCY, (t) => testImagePng(r.dataset.testPixels.subarray(t.index * size, (t.index + 1) * size), r.dataset.shape));
+  return new Map(tests.map((t, i) => [`experiments/${r.spec.id}/${testImagePath(t.index)}`, pngs[i]!]));
 }
 
 function entryOf(r: ExperimentResult, manifest: RunManifest, options: { perCell: number; notes: string | undefined }): ExperimentEntry {
@@ -233,12 +231,7 @@ export async function publishReport(reportDir: string, results: ExperimentResult
       const manifest = manifestOf(r);
       const entry = entryOf(r, manifest, { perCell: options.perCell ?? DEFAULT_PER_CELL, notes: await readNotes(r.spec.id, options.cwd) });
       report.experiments.push(entry);
-      const files = new Map([...experimentFiles(r, manifest), ...(await testImageFiles(r, entry.tests))]);
-      for (const [path, data] of files) {
-        const target = join(temp, path);
-        await mkdir(dirname(target), { recursive: true });
-        await writeFile(target, data);
-      }
+      await writeFiles(temp, new Map([...experimentFiles(r, manifest), ...(await testImageFiles(r, entry.tests))]));
     }
     await mkdir(temp, { recursive: true });
     await writeFile(join(temp, 'report.json'), JSON.stringify(ReportSchema.parse(report), null, 2));
