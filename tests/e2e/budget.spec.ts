@@ -51,3 +51,10 @@ for (const [site, url] of [['fixture', () => `${siteUrl()}experiments/fashion-ti
     expect(await layoutShift(page)).toBe(0);
   });
 }
+
+test('no page moves while it loads: not from images, not from the controls scripts add', async ({ page }) => {
+  for (const path of ['', 'compare/', 'search/', 'experiments/fashion-tiny/samples/27/', 'experiments/fashion-tiny/confusion/4/5/']) {
+    await page.goto(siteUrl() + path, { waitUntil: 'load' });
+    expect(await layoutShift(page), `layout shift on /${path}`).toBe(0);
+  }
+});
