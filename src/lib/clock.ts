@@ -10,3 +10,8 @@ export interface Clock {
 
 /** The real clock (monotonic). */
 export const systemClock: Clock = { now: () => performance.now() };
+
+/** The calendar date-time now, ISO 8601 UTC: when a model was trained, shown on the report only. */
+export function isoNow(): string {
+  return new Date().toISOString();
+}

@@ -132,6 +132,7 @@ async function runExperiment(ctx: PipelineContext, spec: ExperimentSpec): Promis
         test: countPerClass(dataset.test.labels, dataset.classes.length),
       },
       testLabels: dataset.test.labels,
+      testPixels: dataset.test.pixels,
       origin: dataset.origin,
       channels: channelSummary(dataset),
       skipped: dataset.skipped,
@@ -223,7 +224,7 @@ async function runLoaded(specs: ExperimentSpec[], options: RunOptions, effects: 
   await pool?.close();
   const reportDir = join(options.cacheDir, 'report');
   try {
-    await publishReport(reportDir, results, failed, comparison);
+    await publishReport(reportDir, results, failed, { comparison });
   } catch (error) {
     throw fsUserError(error, `publishing the report into ${reportDir}`, reportDir) ?? error;
   }

@@ -5,13 +5,17 @@
  *   <reportDir>/experiments/<id>/data/…           metrics.json predictions.csv history.csv manifest.json experiment.yaml
  *   <reportDir>/experiments/<id>/model/…          model.json weights.bin
  *   <reportDir>/experiments/<id>/figures/…        <name>.svg|png|csv|json
+ *   <reportDir>/experiments/<id>/images/test/…    <index>.png, the test images that have pages
  *
- * The directory is assembled beside the old one and swapped in with a rename, so the site is
- * never built from a half-published report.
+ * For each experiment: its files, the test images with pages (publish-tests.ts: the images behind
+ * each confusion cell up to a cap, the sample predictions, the explained images, the most
+ * confident mistakes) as small crisp PNGs (publish-images.ts), and its notes from
+ * `content/notes/<id>.md` (publish-notes.ts). The directory is assembled beside the old one and
+ * swapped in with a rename, so the site is never built from a half-published report.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { ExperimentSpec } from '../config/spec.ts';
 import { predictionRows } from '../analysis/evaluate.ts';
 import { toCsv } from '../render/csv.ts';
@@ -26,7 +30,13 @@ import { configHash } from './plan.ts';
 import { pickSamples } from './stages/figures.ts';
 import type { CompareArtifact } from './stages/compare.ts';
 import type { DivergedRun } from './stages/diverged.ts';
+import { socialCard } from '../render/cards/card.ts';
+import { cardInput } from '../render/cards/from-entry.ts';
 import { sha256 } from './store.ts';
+import { mapLimit, PUBLISH_CONCURRENCY, writeFiles } from './publish-files.ts';
+import { testImagePng, testImageSize } from './publish-images.ts';
+import { readNotes } from './publish-notes.ts';
+import { DEFAULT_PER_CELL, pageIndices, selectCells, testEntry, testImagePath, type TestSelectionInput } from './publish-tests.ts';
 
 /** Everything one successful experiment contributes to the report. */
 export interface ExperimentResult {
@@ -40,6 +50,8 @@ export interface ExperimentResult {
     /** Images of each class (index = label) per split. */
     perClass: { train: number[]; validation: number[]; test: number[] };
     testLabels: Uint8Array;
+    /** Test pixels, uint8 NHWC in test-set order (the published test images are cut from them). */
+    testPixels: Uint8Array;
     /** Whether validation and test came with the source or from the seeded split. */
     origin: { validation: 'source' | 'seeded'; test: 'source' | 'seeded' };
     /** Per-channel mean and standard deviation of the training split (x/255). */
@@ -134,7 +146,32 @@ function experimentFiles(r: ExperimentResult, manifest: RunManifest): Map<string
   return files;
 }
 
-function entryOf(r: ExperimentResult, manifest: RunManifest): ExperimentEntry {
+/** The evaluation as the test-page selection reads it. */
+function selectionInput(r: ExperimentResult): TestSelectionInput {
+  return { labels: r.dataset.testLabels, predicted: r.analysis.evaluation.predicted, probs: r.analysis.probs, classes: r.dataset.classes.length };
+}
+
+/** The test images with pages, and the confusion cells that list them. */
+function testPages(r: ExperimentResult, samples: number[], perCell: number): Pick<ExperimentEntry, 'tests' | 'confusionCells' | 'mistakes'> {
+  const input = selectionInput(r);
+  const confusionCells = selectCells(input, perCell);
+  const mistakes = r.analysis.evaluation.mistakes.map((m) => m.index);
+  const indices = pageIndices(confusionCells, samples, r.explained.summary.images.map((i) => i.index), mistakes);
+  const size = testImageSize(r.dataset.shape);
+  const figures = new Map(r.explained.summary.images.map((i) => [i.index, i.figures]));
+  return { confusionCells, mistakes, tests: indices.map((index) => testEntry(input, index, size, figures.get(index))) };
+}
+
+/** The PNG of every test image with a page, keyed by path relative to the report directory. */
+async function testImageFiles(r: ExperimentResult, tests: ExperimentEntry['tests']): Promise<Map<string, Buffer>> {
+  const [h, w, c] = r.dataset.shape;
+  const size = h * w * c;
+  const pngs = await mapLimit(tests, PUBLISH_CONCURRENCY, (t) => testImagePng(r.dataset.testPixels.subarray(t.index * size, (t.index + 1) * size), r.dataset.shape));
+  return new Map(tests.map((t, i) => [`experiments/${r.spec.id}/${testImagePath(t.index)}`, pngs[i]!]));
+}
+
+function entryOf(r: ExperimentResult, manifest: RunManifest, options: { perCell: number; notes: string | undefined }): ExperimentEntry {
+  const samples = pickSamples(r.analysis.evaluation.count, r.spec.report.samples, r.spec.seeds.report);
   return {
     id: r.spec.id,
     title: r.spec.title,
@@ -161,13 +198,14 @@ function entryOf(r: ExperimentResult, manifest: RunManifest): ExperimentEntry {
       phases: r.run.facts.phases,
     },
     metrics: performance(r),
-    samples: pickSamples(r.analysis.evaluation.count, r.spec.report.samples, r.spec.seeds.report).map((index) => sample(r, index)),
+    samples: samples.map((index) => sample(r, index)),
     history: r.run.facts.history,
     manifest,
     figures: [...r.dataViews.figures, ...r.figures.figures, ...r.explained.figures],
     explain: r.explained.summary,
-    tests: [],
-    confusionCells: [],
+    ...(options.notes !== undefined && { notes: options.notes }),
+    ...(r.run.facts.trainedAt !== undefined && { date: r.run.facts.trainedAt }),
+    ...testPages(r, samples, options.perCell),
     downloads: [
       { label: 'Test metrics (metrics.json)', path: 'data/metrics.json' },
       { label: 'Test predictions (predictions.csv)', path: 'data/predictions.csv' },
@@ -180,8 +218,18 @@ function entryOf(r: ExperimentResult, manifest: RunManifest): ExperimentEntry {
   };
 }
 
+/** Settings of one publication. */
+export interface PublishOptions {
+  /** Directory `content/notes/<id>.md` is read from. Default: the working directory. */
+  cwd?: string;
+  /** Test images listed (and published) per confusion-matrix cell. Default DEFAULT_PER_CELL. */
+  perCell?: number;
+  /** The cross-experiment comparison: report-level figures, comparisons and their files. */
+  comparison?: CompareArtifact;
+}
+
 /** Write the report directory for these results, replacing any previous one atomically. */
-export async function publishReport(reportDir: string, results: ExperimentResult[], failed: FailedResult[], comparison?: CompareArtifact): Promise<Report> {
+export async function publishReport(reportDir: string, results: ExperimentResult[], failed: FailedResult[], options: PublishOptions = {}): Promise<Report> {
   const report: Report = ReportSchema.parse({
     convlens: CONVLENS_VERSION,
     experiments: [],
@@ -195,29 +243,22 @@ export async function publishReport(reportDir: string, results: ExperimentResult
   const temp = `${reportDir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     for (const f of failed) {
-      for (const [path, data] of f.partial?.run.files ?? []) {
-        const target = join(temp, 'experiments', f.id, path);
-        await mkdir(dirname(target), { recursive: true });
-        await writeFile(target, data);
-      }
+      if (f.partial) await writeFiles(temp, new Map([...f.partial.run.files].map(([path, data]) => [`experiments/${f.id}/${path}`, data])));
     }
     for (const r of results) {
       const manifest = manifestOf(r);
-      report.experiments.push(entryOf(r, manifest));
-      for (const [path, data] of experimentFiles(r, manifest)) {
-        const target = join(temp, path);
-        await mkdir(dirname(target), { recursive: true });
-        await writeFile(target, data);
-      }
+      const entry = entryOf(r, manifest, { perCell: options.perCell ?? DEFAULT_PER_CELL, notes: await readNotes(r.spec.id, options.cwd) });
+      // The social card is drawn from the entry itself (uncached: 20–30 ms).
+      const { png } = await socialCard(cardInput(entry));
+      entry.card = 'card.png';
+      report.experiments.push(entry);
+      await writeFiles(temp, new Map([...experimentFiles(r, manifest), ...(await testImageFiles(r, entry.tests)), [`experiments/${r.spec.id}/card.png`, png]]));
     }
+    const { comparison } = options;
     if (comparison) {
       report.figures = comparison.figures;
       report.comparisons = comparison.comparisons;
-      for (const [path, data] of comparison.files) {
-        const target = join(temp, path);
-        await mkdir(dirname(target), { recursive: true });
-        await writeFile(target, data);
-      }
+      await writeFiles(temp, comparison.files);
     }
     await mkdir(temp, { recursive: true });
     await writeFile(join(temp, 'report.json'), JSON.stringify(ReportSchema.parse(report), null, 2));

@@ -55,3 +55,34 @@ export function bytesText(bytes: number): string {
   }
   return `${unit === 0 ? value : value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+/** An ISO 8601 date or date-time as "20 Nov 2026" (UTC, so every build writes the same); the input itself when unparsable. */
+export function dateText(iso: string): string {
+  const time = Date.parse(iso);
+  return Number.isNaN(time) ? iso : dateFormat.format(time);
+}
+
+/** The date part of an ISO 8601 value ("2026-11-20"), for `<time datetime>` and sorting; undefined when unparsable. */
+export function isoDate(iso: string): string | undefined {
+  const time = Date.parse(iso);
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString().slice(0, 10);
+}
+
+/** Layer types that only normalize or reshape: counted as layers, not named in the mix. */
+const SUPPORTING = new Set(['InputLayer', 'BatchNormalization', 'LayerNormalization']);
+
+/**
+ * A model in a few words: its layer count and the learning layers by type, most frequent first
+ * ("9 layers · 2 Conv2D, 2 Dense").
+ */
+export function layerMix(layers: readonly { type: string; params: number }[], limit = 3): string {
+  const counts = new Map<string, number>();
+  for (const { type, params } of layers) if (params > 0 && !SUPPORTING.has(type)) counts.set(type, (counts.get(type) ?? 0) + 1);
+  const sorted = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const shown = sorted.slice(0, limit).map(([type, n]) => `${n} ${type}`);
+  const total = layers.filter((l) => l.type !== 'InputLayer').length;
+  const mix = sorted.length > limit ? `${shown.join(', ')}, …` : shown.join(', ');
+  return `${total} ${total === 1 ? 'layer' : 'layers'}${mix ? ` · ${mix}` : ''}`;
+}

@@ -52,6 +52,9 @@ export const TestImageSchema = z.object({
   top: z.array(z.object({ class: z.number(), p: z.number() })),
   /** The image as PNG, relative to the experiment directory (`images/test/<index>.png`). */
   image: z.string(),
+  /** The PNG's size in pixels (the test image integer-upscaled), so pages reserve its space before it loads. */
+  width: z.number(),
+  height: z.number(),
   /** Per-image explanation figures (relative paths), for the explained images only. */
   explanations: FigureSchema.optional(),
   featureMaps: z.array(FigureSchema).default([]),
@@ -112,6 +115,8 @@ export const ExperimentEntrySchema = z.object({
     /** True when every layer reads the one before it (no branches). */
     chain: z.boolean().default(true),
   }),
+  /** When the reported model was trained (ISO 8601 date or date-time, UTC); absent when the pipeline did not record it. */
+  date: z.string().optional(),
   /** Social-card image (1200×630 PNG) for link previews, relative to the experiment directory. */
   card: z.string().optional(),
   /** Hand-written notes (Markdown source of content/notes/<id>.md), when present. Rendered as text-safe HTML. */
@@ -165,6 +170,8 @@ export const ExperimentEntrySchema = z.object({
     faithfulness: z.array(z.object({ method: z.string(), name: z.string(), deletion: z.number(), insertion: z.number() })),
     completeness: z.array(z.object({ method: z.string(), name: z.string(), maxRelativeError: z.number() })),
   }),
+  /** Test indices of the most confident mistakes (the `mistakes` figure's images), most confident first. */
+  mistakes: z.array(z.number()).default([]),
   /** Test images shown as sample predictions (index, true and predicted class index, confidence). */
   samples: z.array(z.object({ index: z.number(), true: z.number(), predicted: z.number(), confidence: z.number() })),
   history: z.array(HistoryRowSchema),

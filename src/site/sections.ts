@@ -8,6 +8,7 @@ import type { ExperimentEntry, Figure } from './report.ts';
 /** Figure names (as the pipeline publishes them) shown in each section, in order. */
 export const SECTION_FIGURES = {
   data: ['samples', 'augmentations', 'class-distribution'],
+  model: ['architecture'],
   training: ['training-curves'],
   performance: ['confusion-matrix', 'confusion-matrix-normalized', 'roc-curves', 'pr-curves', 'calibration', 'predictions', 'mistakes'],
   interpretability: ['gradcam', 'saliency', 'shap', 'occlusion', 'faithfulness', 'filters'],
@@ -19,6 +20,7 @@ const LAYER_FIGURE_PREFIXES = ['feature-maps-', 'filter-patterns-'] as const;
 /** The figures of one experiment, grouped by the section that shows them. */
 export interface PageFigures {
   data: Figure[];
+  model: Figure[];
   training: Figure[];
   performance: Figure[];
   interpretability: Figure[];
@@ -36,6 +38,7 @@ export function pageFigures(entry: ExperimentEntry): PageFigures {
   const layers = entry.figures.filter(perLayer).sort((a, b) => Number(a.name.startsWith('filter-')) - Number(b.name.startsWith('filter-')));
   return {
     data: pick(SECTION_FIGURES.data),
+    model: pick(SECTION_FIGURES.model),
     training: pick(SECTION_FIGURES.training),
     performance: pick(SECTION_FIGURES.performance),
     interpretability: [...interpretability.filter((f) => f.name !== 'filters'), ...layers.filter((f) => f.name.startsWith('feature-')), ...interpretability.filter((f) => f.name === 'filters'), ...layers.filter((f) => f.name.startsWith('filter-'))],
@@ -58,11 +61,17 @@ export function tableOfContents(entry: ExperimentEntry, figures: PageFigures = p
   ];
   if (figures.training.length > 0 || entry.history.length > 0) toc.push({ id: 'training', label: 'Training' });
   toc.push({ id: 'performance', label: 'Performance' });
-  if (figures.interpretability.length > 0) toc.push({ id: 'interpretability', label: 'Interpretability' });
+  if (hasInterpretability(entry, figures)) toc.push({ id: 'interpretability', label: 'Interpretability' });
   if (figures.other.length > 0) toc.push({ id: 'more-figures', label: 'More figures' });
   toc.push({ id: 'definition', label: 'Experiment definition' });
   if (entry.downloads.length > 0) toc.push({ id: 'downloads', label: 'Downloads' });
   return toc;
+}
+
+/** Whether the page has an Interpretability section: its figures, or explained images with pages of their own. */
+export function hasInterpretability(entry: ExperimentEntry, figures: PageFigures = pageFigures(entry)): boolean {
+  const pages = new Set(entry.tests.map((t) => t.index));
+  return figures.interpretability.length > 0 || entry.explain.images.some((i) => pages.has(i.index));
 }
 
 /** The last row of the training history (the epoch the reported model comes from is not known here). */

@@ -4,12 +4,7 @@
  * every figure decodes, every published file resolves, no console error.
  */
 import { expect, test } from '@playwright/test';
-
-function pipelineUrl(): string {
-  const url = process.env.CONVLENS_E2E_PIPELINE_URL;
-  if (!url) throw new Error('CONVLENS_E2E_PIPELINE_URL is not set; run the e2e tests with `npx playwright test` so the global setup builds and serves the site.');
-  return url;
-}
+import { pipelineUrl } from './helpers.ts';
 
 test('a site built by the pipeline: index → experiment page, all figures load, no console errors', async ({ page, request }) => {
   const root = pipelineUrl();
@@ -45,5 +40,35 @@ test('a site built by the pipeline: index → experiment page, all figures load,
   // The YAML as run is on the page verbatim.
   const yaml = await (await request.get(`${root}experiments/tiny-e2e/data/experiment.yaml`)).text();
   await expect(page.locator('#definition pre code')).toHaveText(yaml.trimEnd());
+  expect(errors).toEqual([]);
+});
+
+test('a site built by the pipeline: confusion counts → cell page → sample page, with crisp test images', async ({ page }) => {
+  const root = pipelineUrl();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${r.url()}`);
+  });
+  await page.goto(`${root}experiments/tiny-e2e/`);
+  // The first off-diagonal count with a page: a mistake.
+  const link = page.locator('#confusion-cells td:not(.diagonal) a').first();
+  const label = await link.getAttribute('aria-label');
+  await link.click();
+  await expect(page).toHaveURL(/\/pipeline\/experiments\/tiny-e2e\/confusion\/\d+\/\d+\/$/);
+  const [, count, truth, predicted] = /^(\d+) (.+) predicted as (.+)$/.exec(label!)!;
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`${truth} predicted as ${predicted}`);
+  const thumbs = page.locator('ul.thumbs li');
+  expect(await thumbs.count()).toBe(Math.min(24, Number(count)));
+
+  await thumbs.first().locator('a').click();
+  await expect(page).toHaveURL(/\/samples\/\d+\/$/);
+  await expect(page.locator('p.lead')).toContainText(`True class ${truth}; predicted ${predicted}`);
+  // The published test image is the 28×28 original upscaled 4× without smoothing.
+  const img = page.locator('.sample-image img');
+  await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(112);
+  await expect(page.locator('table.probabilities tbody tr')).toHaveCount(10);
   expect(errors).toEqual([]);
 });

@@ -4,6 +4,7 @@
  * Cached under `runs/<train key>`; while training, a checkpoint after every epoch under
  * `checkpoints/<train key>` lets a killed build resume where it stopped.
  */
+import { isoNow } from '../../lib/clock.ts';
 import type { ExperimentSpec } from '../../config/spec.ts';
 import type { Dataset } from '../../data/index.ts';
 import { channelStats } from '../../data/normalize.ts';
@@ -31,6 +32,8 @@ export interface RunFacts {
   normalization?: { mean: number[]; std: number[] };
   /** Peak bytes held in tensors (summed over replicas) and the build process's peak resident memory (replica threads included). */
   memory: { peakTensorBytes: number; peakRssBytes: number };
+  /** When training finished (ISO 8601, UTC); shown on the report, kept out of every key and of manifest.json. */
+  trainedAt?: string;
   /** Set when this run continued from a checkpoint of an interrupted build (the epoch it resumed after). */
   resumedAfterEpoch?: number;
 }
@@ -126,6 +129,7 @@ export async function trainStage(ctx: PipelineContext, spec: ExperimentSpec, dat
       ...(normalization && { normalization }),
       memory: { peakTensorBytes: result.peakTensorBytes, peakRssBytes: process.resourceUsage().maxRSS * 1024 },
       ...(resume && { resumedAfterEpoch: resume.state.epoch }),
+      trainedAt: isoNow(),
     };
     await ctx.store.put(
       'runs',

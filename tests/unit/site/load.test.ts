@@ -25,7 +25,7 @@ function errorOf(fn: () => unknown): Error {
 describe('loadReport', () => {
   it('reads and validates the fixture named by CONVLENS_REPORT_DIR', () => {
     const report = loadReport({ CONVLENS_REPORT_DIR: FIXTURE });
-    expect(report.experiments.map((e) => e.id)).toEqual(['fashion-tiny', 'mnist-no-validation']);
+    expect(report.experiments.map((e) => e.id)).toEqual(['fashion-tiny', 'mnist-no-validation', 'fashion-hostile']);
     expect(report.failed.map((f) => f.id)).toEqual(['cifar-broken']);
   });
 

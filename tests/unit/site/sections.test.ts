@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ReportSchema } from '../../../src/site/report.ts';
-import { pageFigures, tableOfContents } from '../../../src/site/sections.ts';
+import { hasInterpretability, pageFigures, tableOfContents } from '../../../src/site/sections.ts';
 
 const report = ReportSchema.parse(JSON.parse(readFileSync('tests/fixtures/site/report/report.json', 'utf8')));
 const [fashion, mnist] = report.experiments;
@@ -18,6 +18,19 @@ describe('page sections', () => {
     const entry = { ...fashion!, figures: [...fashion!.figures, extra] };
     expect(pageFigures(entry).other.map((f) => f.name)).toEqual(['a-figure-from-the-future']);
     expect(tableOfContents(entry).map((t) => t.id)).toContain('more-figures');
-    expect(tableOfContents(fashion!).map((t) => t.id)).toEqual(['overview', 'data', 'model', 'training', 'performance', 'definition', 'downloads']);
+    expect(tableOfContents(fashion!).map((t) => t.id)).toEqual(['overview', 'data', 'model', 'training', 'performance', 'interpretability', 'definition', 'downloads']);
+  });
+});
+
+describe('model and interpretability sections', () => {
+  it('shows the architecture figure in the Model section', () => {
+    expect(pageFigures(fashion!).model.map((f) => f.name)).toEqual(['architecture']);
+    expect(pageFigures(mnist!).model).toEqual([]);
+  });
+
+  it('has an Interpretability section when explained images have pages, even without its figures', () => {
+    expect(hasInterpretability(fashion!)).toBe(true);
+    expect(hasInterpretability(mnist!)).toBe(false);
+    expect(hasInterpretability({ ...fashion!, tests: [] })).toBe(false);
   });
 });
