@@ -3,7 +3,7 @@
  * from report.json is simply not rendered (never a placeholder); figures the page does not
  * know by name still appear, under "More figures", so nothing published is hidden.
  */
-import type { ExperimentEntry, Figure } from './report.ts';
+import type { ExperimentEntry, FailedEntry, Figure } from './report.ts';
 
 /** Figure names (as the pipeline publishes them) shown in each section, in order. */
 export const SECTION_FIGURES = {
@@ -77,4 +77,9 @@ export function hasInterpretability(entry: ExperimentEntry, figures: PageFigures
 /** The last row of the training history (the epoch the reported model comes from is not known here). */
 export function lastEpoch(entry: ExperimentEntry): ExperimentEntry['history'][number] | undefined {
   return entry.history.at(-1);
+}
+
+/** A failed run gets a page when its training diverged: it has a partial history to show. */
+export function hasFailedPage(failed: FailedEntry): boolean {
+  return failed.diverged !== undefined;
 }

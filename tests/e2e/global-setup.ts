@@ -4,7 +4,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import sharp from 'sharp';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,18 @@ export const BASE = '/sub/';
 
 /** URL sub-path of the site built by the real pipeline from a tiny experiment. */
 export const PIPELINE_BASE = '/pipeline/';
+
+/** URL sub-path of the site the real pipeline builds from hostile and diverging experiments. */
+export const TROUBLE_BASE = '/trouble/';
+
+/** Words an attacker might get into a report: each would set `window.__pwned` if it ever ran. */
+export const PAYLOADS = {
+  title: 'Hostile <script>window.__pwned="title"</script> run',
+  description: 'Described with <img src=x onerror="window.__pwned=\'description\'"> and [a link](javascript:window.__pwned=1).',
+  classA: '<img src=x onerror=window.__pwned=1>',
+  classB: '"><svg onload=window.__pwned=2>',
+  badFile: '<script>window.__pwned=3<\\script>.png',
+};
 
 /**
  * The hand-made report directory: exercises site features no tiny training run produces
@@ -43,6 +56,52 @@ export async function buildPipelineSite(work: string): Promise<string> {
   return outDir;
 }
 
+/**
+ * The real pipeline on trouble: a folder dataset whose class names, file names, title and
+ * description are HTML/JS payloads (one file unreadable, so its name is listed as skipped), and
+ * the diverging experiment. `convlens build` exits 1 (one experiment failed) but builds the site.
+ */
+export async function buildTroubleSite(work: string): Promise<string> {
+  const experiments = join(work, 'trouble-experiments');
+  const images = join(experiments, 'images');
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  for (const [k, name] of [PAYLOADS.classA, PAYLOADS.classB].entries()) {
+    await mkdir(join(images, name), { recursive: true });
+    for (let i = 0; i < 12; i++) {
+      // 8×8 gray squares, the bright half on the left for class A and on the right for B; i varies the shades.
+      const pixels = Buffer.alloc(64, 40 + i * 3);
+      for (let y = 0; y < 8; y++) for (let x = 0; x < 4; x++) pixels[y * 8 + x + 4 * k] = 220 - i * 5;
+      await sharp(pixels, { raw: { width: 8, height: 8, channels: 1 } }).png().toFile(join(images, name, `${name} ${i}.png`));
+    }
+  }
+  await writeFile(join(images, PAYLOADS.classA, PAYLOADS.badFile), 'not an image at all but named like one');
+  await writeFile(
+    join(experiments, 'hostile.yaml'),
+    [
+      `title: ${JSON.stringify(PAYLOADS.title)}`,
+      `description: ${JSON.stringify(PAYLOADS.description)}`,
+      'seed: 4',
+      'data: { source: folder, path: images, onError: skip, split: { validation: 0.25, test: 0.25 } }',
+      'model:',
+      '  layers:',
+      '    - conv2d: { filters: 2, kernel: 3, activation: relu }',
+      '    - flatten: {}',
+      '    - dense: { units: 2, activation: softmax }',
+      'train: { epochs: 1, batchSize: 4 }',
+      'report: { samples: 2, explain: { images: 2, integratedGradients: { steps: 4 }, smoothgrad: { samples: 2 }, expectedGradients: { background: 4, samples: 4 } }, filters: { count: 2, steps: 4 } }',
+      '',
+    ].join('\n'),
+  );
+  await copyFile(join(root, 'tests/fixtures/experiments/diverged/diverges.yaml'), join(experiments, 'diverges.yaml'));
+  const outDir = join(work, 'trouble-dist');
+  const args = ['bin/convlens.js', 'build', '--experiments', experiments, '--cache', join(work, 'trouble-cache'), '--out', outDir, '--base', TROUBLE_BASE, '--backend', 'wasm', '--quiet'];
+  const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+  if (result.status !== 1 || !result.stderr.includes('1 experiment failed: diverges.')) {
+    throw new Error(`convlens build of the trouble experiments should fail for diverges only (exit 1); it exited with ${result.status}:\n${result.stdout}\n${result.stderr}`);
+  }
+  return outDir;
+}
+
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
@@ -59,9 +118,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     process.env.CONVLENS_E2E_URL = server.url;
     const pipelineServer = await serveStatic(await buildPipelineSite(work), PIPELINE_BASE);
     process.env.CONVLENS_E2E_PIPELINE_URL = pipelineServer.url;
+    const troubleServer = await serveStatic(await buildTroubleSite(work), TROUBLE_BASE);
+    process.env.CONVLENS_E2E_TROUBLE_URL = troubleServer.url;
     return async () => {
       await server.close();
       await pipelineServer.close();
+      await troubleServer.close();
       await rm(work, { recursive: true, force: true });
     };
   } catch (error) {

@@ -18,6 +18,13 @@ export function pipelineUrl(): string {
   return url;
 }
 
+/** The site built from hostile and diverging experiments (under /trouble/), set by the global setup. */
+export function troubleUrl(): string {
+  const url = process.env.CONVLENS_E2E_TROUBLE_URL;
+  if (!url) throw new Error('CONVLENS_E2E_TROUBLE_URL is not set; run the e2e tests with `npx playwright test` so the global setup builds and serves the site.');
+  return url;
+}
+
 /** Records console errors, page errors, failed or non-2xx requests, and requests to other origins. */
 export function watch(page: Page, origin: string): string[] {
   const problems: string[] = [];
