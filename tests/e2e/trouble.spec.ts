@@ -61,9 +61,9 @@ test('every figure of the hostile run, opened on its own as SVG, runs nothing', 
     expect(await pwned(page), `script ran in ${svg}`).toBeUndefined();
     // The payloads are in the figures only as text: no element they name, no event attribute.
     const injected = await page.evaluate(() =>
-      [...document.querySelectorAll('*')].flatMap((el) => [
+      Array.from(document.querySelectorAll('*')).flatMap((el) => [
         ...(['script', 'img', 'iframe', 'foreignObject', 'a'].includes(el.localName) ? [el.localName] : []),
-        ...[...el.attributes].filter((a) => a.name.startsWith('on')).map((a) => `${el.localName}[${a.name}]`),
+        ...Array.from(el.attributes).filter((a) => a.name.startsWith('on')).map((a) => `${el.localName}[${a.name}]`),
       ]),
     );
     expect(injected, svg).toEqual([]);
