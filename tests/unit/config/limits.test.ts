@@ -87,6 +87,17 @@ describe('deep nesting', () => {
   });
 });
 
+describe('ids that try to leave their roots', () => {
+  it('an id with ../ or an absolute path is refused: the id names folders and URLs', async () => {
+    for (const [id, suggestion] of [['../../etc/passwd', 'etc-passwd'], ['/tmp/x', 'tmp-x']]) {
+      const { file, errors } = await errorsOf(`id: ${id}\n` + valid);
+      expect(errors).toEqual([
+        `${file}:1:5: id: expected an id of lowercase letters, digits, "-" and "_" that starts with a letter or digit, found "${id}". The id names the report's URL and folders; use something like "${suggestion}".`,
+      ]);
+    }
+  });
+});
+
 describe('--experiments', () => {
   it('a file instead of a directory says to point at its directory and pick by id', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'convlens-limits-'));
