@@ -25,7 +25,7 @@ import type { AnalysisArtifact } from './stages/analyze.ts';
 import type { FiguresArtifact } from './stages/figures.ts';
 import type { ExplainArtifact } from './stages/explain.ts';
 import type { TrainArtifact } from './stages/train.ts';
-import { dataDescription, optimizerText, regularizationText, scheduleText } from './describe.ts';
+import { dataDescription, objectiveText, optimizerText, regularizationText, scheduleText } from './describe.ts';
 import { configHash } from './plan.ts';
 import { pickSamples } from './stages/figures.ts';
 import type { CompareArtifact } from './stages/compare.ts';
@@ -172,6 +172,7 @@ async function testImageFiles(r: ExperimentResult, tests: ExperimentEntry['tests
 
 function entryOf(r: ExperimentResult, manifest: RunManifest, options: { perCell: number; notes: string | undefined }): ExperimentEntry {
   const samples = pickSamples(r.analysis.evaluation.count, r.spec.report.samples, r.spec.seeds.report);
+  const objective = objectiveText(r.spec);
   return {
     id: r.spec.id,
     title: r.spec.title,
@@ -195,6 +196,7 @@ function entryOf(r: ExperimentResult, manifest: RunManifest, options: { perCell:
       optimizer: optimizerText(r.spec),
       schedule: scheduleText(r.spec.train.schedule),
       settings: regularizationText(r.spec),
+      ...(objective !== undefined && { objective }),
       phases: r.run.facts.phases,
     },
     metrics: performance(r),

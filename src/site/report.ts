@@ -132,6 +132,8 @@ export const ExperimentEntrySchema = z.object({
     schedule: z.string(),
     /** Other settings in words: label smoothing, clipping, class weights, early stopping, freezing. */
     settings: z.array(z.string()),
+    /** What `loss`/`val_loss` measure when they differ from the test loss's plain cross-entropy (pipeline/describe.ts). */
+    objective: z.string().optional(),
     /** Each phase's epochs; where early stopping stopped and which epoch's weights it restored. */
     phases: z.array(
       z.object({
