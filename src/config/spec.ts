@@ -204,7 +204,7 @@ export type ScheduleSpec =
   | { type: 'step'; every: number; factor: number }
   /** rate^epoch. */
   | { type: 'exponential'; rate: number }
-  /** Linear warm-up over `warmup` epochs ((epoch+1)/warmup), then cosine decay to `minFactor` at the last epoch. */
+  /** Linear warm-up over `warmup` epochs below the base rate ((epoch+1)/(warmup+1)), then cosine decay from the base rate to `minFactor` at the last epoch. */
   | { type: 'cosine'; warmup: number; minFactor: number }
   /** Multiply by `factor` after `patience` epochs without improvement of `monitor` by more than `minDelta`. */
   | { type: 'reduceOnPlateau'; monitor: Monitor; mode: 'min' | 'max'; factor: number; patience: number; minDelta: number; cooldown: number; minFactor: number };

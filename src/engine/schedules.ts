@@ -23,7 +23,10 @@ export function scheduledFactor(spec: Exclude<ScheduleSpec, { type: 'reduceOnPla
     case 'exponential':
       return spec.rate ** epoch;
     case 'cosine': {
-      if (epoch < spec.warmup) return (epoch + 1) / spec.warmup;
+      // Warm-up epochs run below the base rate, (e+1)/(W+1): a "1-epoch warm-up" then means one
+      // epoch at half the rate. The Keras recipe (e+1)/W reaches the base rate in the last warm-up
+      // epoch, which made warmup: 1 a no-op and the decay's first epoch a repeat of it.
+      if (epoch < spec.warmup) return (epoch + 1) / (spec.warmup + 1);
       // PyTorch's CosineAnnealingLR with T_max = the epochs after warm-up: 1 at the first, near minFactor at the last.
       const progress = (epoch - spec.warmup) / Math.max(1, epochs - spec.warmup);
       return spec.minFactor + (1 - spec.minFactor) * 0.5 * (1 + Math.cos(Math.PI * progress));

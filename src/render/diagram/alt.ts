@@ -1,7 +1,7 @@
 /**
  * The architecture diagram's alt text, written from the graph and its grid: how many layers,
  * how wide the graph gets, where it forks and joins, what kinds of layers it has, and what is
- * frozen. E.g. "56 layers in up to 2 parallel branches, top to bottom from an input of 28×28×1 to
+ * frozen. E.g. "55 layers in up to 2 parallel branches, top to bottom from an input of 28×28×1 to
  * a Dense output of 10. The graph forks and joins again 6 times (residual_1 … residual_6),
  * at 6 Add layers. …"
  */
@@ -33,7 +33,9 @@ export function diagramAlt(graph: DiagramGraph, grid: DiagramGrid): string {
   const sentences: string[] = [];
 
   const span = `top to bottom from ${input ? `an input of ${shapeLabel(input.outputShape)}` : output.name} to a ${output.type} output of ${shapeLabel(output.outputShape)}`;
-  sentences.push(`${plural(nodes.length, 'layer')} ${widest > 1 ? `in up to ${widest} parallel branches` : 'in a single chain'}, ${span}.`);
+  // Counted without the input, as the layer count on the index and the experiment page is.
+  const layers = nodes.length - (input ? 1 : 0);
+  sentences.push(`${plural(layers, 'layer')} ${widest > 1 ? `in up to ${widest} parallel branches` : 'in a single chain'}, ${span}.`);
 
   const regions = regionsOf(graph, grid);
   if (regions.length > 0) {
@@ -50,7 +52,7 @@ export function diagramAlt(graph: DiagramGraph, grid: DiagramGrid): string {
   sentences.push(`Layers: ${list(shown)}; ${fmtCount(params)} parameters in all.`);
 
   const frozen = nodes.filter((x) => x.frozen).length;
-  if (frozen > 0) sentences.push(`${frozen === nodes.length - (input ? 1 : 0) ? 'All' : fmtCount(frozen)} of the ${plural(nodes.length - (input ? 1 : 0), 'layer')} after the input ${frozen === 1 ? 'is' : 'are'} frozen.`);
+  if (frozen > 0) sentences.push(`${frozen === layers ? 'All' : fmtCount(frozen)} of the ${plural(layers, 'layer')} after the input ${frozen === 1 ? 'is' : 'are'} frozen.`);
   const nested = nodes.filter((x) => x.kind === 'nested');
   if (nested.length > 0) sentences.push(`${list(nested.map((x) => x.name))} ${nested.length === 1 ? 'is a nested model, drawn as one box' : 'are nested models, drawn as one box each'}.`);
   return sentences.join(' ');

@@ -31,10 +31,13 @@ describe('scheduledFactor', () => {
 
   it('cosine with warm-up: linear ramp, then half a cosine over the remaining epochs', () => {
     const s = { type: 'cosine', warmup: 2, minFactor: 0.1 } as const;
-    // 10 epochs: warm-up epochs 0,1 → 1/2, 2/2; then progress (e−2)/8 over epochs 2..9.
-    expect(scheduledFactor(s, 0, 10)).toBeCloseTo(0.5, 12);
-    expect(scheduledFactor(s, 1, 10)).toBeCloseTo(1, 12);
+    // 10 epochs: warm-up epochs 0,1 → 1/3, 2/3 (below the base rate); then progress (e−2)/8 over epochs 2..9, from 1.
+    expect(scheduledFactor(s, 0, 10)).toBeCloseTo(1 / 3, 12);
+    expect(scheduledFactor(s, 1, 10)).toBeCloseTo(2 / 3, 12);
     expect(scheduledFactor(s, 2, 10)).toBeCloseTo(1, 12);
+    // A one-epoch warm-up is one epoch at half the rate, not a no-op.
+    expect(scheduledFactor({ type: 'cosine', warmup: 1, minFactor: 0 }, 0, 5)).toBeCloseTo(0.5, 12);
+    expect(scheduledFactor({ type: 'cosine', warmup: 1, minFactor: 0 }, 1, 5)).toBe(1);
     // progress 4/8 = 0.5: 0.1 + 0.9·0.5·(1 + cos(π/2)) = 0.55
     expect(scheduledFactor(s, 6, 10)).toBeCloseTo(0.55, 12);
     // progress 7/8: 0.1 + 0.45·(1 + cos(7π/8))

@@ -66,19 +66,19 @@ describe('box labels', () => {
 describe('alt text', () => {
   it('describes a chain', () => {
     expect(planDiagram(chain).alt).toBe(
-      '4 layers in a single chain, top to bottom from an input of 28×28×1 to a Dense output of 10. Layers: 1 Conv2D, 1 Dense and 1 Flatten; 27,090 parameters in all.',
+      '3 layers in a single chain, top to bottom from an input of 28×28×1 to a Dense output of 10. Layers: 1 Conv2D, 1 Dense and 1 Flatten; 27,090 parameters in all.',
     );
   });
 
   it('describes where a residual graph forks and joins', () => {
     expect(planDiagram(residual).alt).toBe(
-      '6 layers in up to 2 parallel branches, top to bottom from an input of 8×8×4 to a Dense output of 3. The graph forks and joins again once (block), at 1 Add layer. Layers: 1 Activation, 1 Add, 1 Conv2D, 1 Dense and 1 GlobalAveragePooling2D; 163 parameters in all.',
+      '5 layers in up to 2 parallel branches, top to bottom from an input of 8×8×4 to a Dense output of 3. The graph forks and joins again once (block), at 1 Add layer. Layers: 1 Activation, 1 Add, 1 Conv2D, 1 Dense and 1 GlobalAveragePooling2D; 163 parameters in all.',
     );
   });
 
   it('says what is frozen and what is nested', () => {
     expect(planDiagram(pretrained).alt).toBe(
-      '5 layers in a single chain, top to bottom from an input of 32×32×3 to a Dense output of 5. Layers: 1 Conv2D, 1 Dense, 1 Functional and 1 GlobalAveragePooling2D; 1,509 parameters in all. 3 of the 4 layers after the input are frozen. mobile_block is a nested model, drawn as one box.',
+      '4 layers in a single chain, top to bottom from an input of 32×32×3 to a Dense output of 5. Layers: 1 Conv2D, 1 Dense, 1 Functional and 1 GlobalAveragePooling2D; 1,509 parameters in all. 3 of the 4 layers after the input are frozen. mobile_block is a nested model, drawn as one box.',
     );
   });
 });

@@ -226,7 +226,7 @@ describe('layout', () => {
     for (const n of g.nodes.filter((x) => x.type === 'Add')) expect(l.edges.filter((e) => e.to === n.id)).toHaveLength(2);
     expectReadable(l);
     expect(diagramAlt(g, l.grid)).toBe(
-      '56 layers in up to 2 parallel branches, top to bottom from an input of 28×28×1 to a Dense output of 10. The graph forks and joins again 6 times (residual_1 … residual_6), at 6 Add layers. Layers: 15 BatchNormalization, 15 Conv2D, 13 Activation, 6 Add, 2 Dense and 3 other kinds; 185,610 parameters in all.',
+      '55 layers in up to 2 parallel branches, top to bottom from an input of 28×28×1 to a Dense output of 10. The graph forks and joins again 6 times (residual_1 … residual_6), at 6 Add layers. Layers: 15 BatchNormalization, 15 Conv2D, 13 Activation, 6 Add, 2 Dense and 3 other kinds; 185,610 parameters in all.',
     );
   });
 });
