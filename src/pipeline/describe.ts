@@ -63,6 +63,17 @@ export function regularizationText(spec: ExperimentSpec): string[] {
   return out;
 }
 
+/** Whether any layer written in the experiment carries a non-zero kernel regularizer. */
+function hasPenalties(spec: ExperimentSpec): boolean {
+  const layers = spec.model.kind === 'preset' ? [] : spec.model.layers;
+  return layers.some((l) => 'kernelRegularizer' in l && l.kernelRegularizer !== undefined && (l.kernelRegularizer.l1 > 0 || l.kernelRegularizer.l2 > 0));
+}
+
+/** Whether `val_loss` is plain cross-entropy, comparable with the test loss and across experiments. */
+export function plainValidationLoss(spec: ExperimentSpec): boolean {
+  return spec.train.labelSmoothing === 0 && !hasPenalties(spec);
+}
+
 /**
  * What the history's `loss` and `val_loss` measure, when that is not the plain cross-entropy the
  * test loss is: label smoothing, class weights and weight penalties all raise the training
@@ -71,10 +82,9 @@ export function regularizationText(spec: ExperimentSpec): string[] {
  */
 export function objectiveText(spec: ExperimentSpec): string | undefined {
   const t = spec.train;
-  const layers = spec.model.kind === 'preset' ? [] : spec.model.layers;
-  const penalized = layers.some((l) => 'kernelRegularizer' in l && l.kernelRegularizer && (l.kernelRegularizer.l1 > 0 || l.kernelRegularizer.l2 > 0));
+  const penalized = hasPenalties(spec);
   const weighted = t.classWeights !== undefined;
-  if (t.labelSmoothing === 0 && !penalized) {
+  if (plainValidationLoss(spec)) {
     return weighted ? 'Training loss weights each image by its class; validation loss, like the test loss, is plain cross-entropy.' : undefined;
   }
   const objective = [

@@ -106,6 +106,7 @@ async function runExperiment(ctx: PipelineContext, spec: ExperimentSpec): Promis
   const figures = await figuresStage(ctx, {
     analysisKey: analysis.key,
     history: run.facts.history,
+    phases: run.facts.phases,
     evaluation: analysis.evaluation,
     probs: analysis.probs,
     test: dataset.test,

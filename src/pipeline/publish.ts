@@ -25,7 +25,7 @@ import type { AnalysisArtifact } from './stages/analyze.ts';
 import type { FiguresArtifact } from './stages/figures.ts';
 import type { ExplainArtifact } from './stages/explain.ts';
 import type { TrainArtifact } from './stages/train.ts';
-import { dataDescription, objectiveText, optimizerText, regularizationText, scheduleText } from './describe.ts';
+import { dataDescription, objectiveText, optimizerText, plainValidationLoss, regularizationText, scheduleText } from './describe.ts';
 import { configHash } from './plan.ts';
 import { pickSamples } from './stages/figures.ts';
 import type { CompareArtifact } from './stages/compare.ts';
@@ -197,6 +197,7 @@ function entryOf(r: ExperimentResult, manifest: RunManifest, options: { perCell:
       schedule: scheduleText(r.spec.train.schedule),
       settings: regularizationText(r.spec),
       ...(objective !== undefined && { objective }),
+      plainValidationLoss: plainValidationLoss(r.spec),
       phases: r.run.facts.phases,
     },
     metrics: performance(r),

@@ -88,3 +88,14 @@ export function verdict(kind: MetricKind, better: Better, value: number | null |
   if (d === 0) return 'same';
   return (d > 0) === (better === 'higher') ? 'better' : 'worse';
 }
+
+/**
+ * A warning for any page that sets validation losses side by side, when some are not plain
+ * cross-entropy (label smoothing, weight penalties raise them): undefined when all compare alike.
+ */
+export function validationLossCaveat(experiments: readonly ExperimentEntry[]): string | undefined {
+  const ids = experiments.filter((e) => !e.train.plainValidationLoss).map((e) => e.id);
+  if (ids.length === 0 || experiments.length < 2) return undefined;
+  const list = ids.length === 1 ? ids[0] : `${ids.slice(0, -1).join(', ')} and ${ids.at(-1)}`;
+  return `Validation losses are not measured alike: ${list} ${ids.length === 1 ? 'trains' : 'train'} with label smoothing or weight penalties, which raise ${ids.length === 1 ? 'its' : 'their'} validation loss. Compare test loss instead: it is plain cross-entropy for every experiment.`;
+}

@@ -134,6 +134,8 @@ export const ExperimentEntrySchema = z.object({
     settings: z.array(z.string()),
     /** What `loss`/`val_loss` measure when they differ from the test loss's plain cross-entropy (pipeline/describe.ts). */
     objective: z.string().optional(),
+    /** False when val_loss includes label smoothing or weight penalties, so it is not comparable across experiments. */
+    plainValidationLoss: z.boolean().default(true),
     /** Each phase's epochs; where early stopping stopped and which epoch's weights it restored. */
     phases: z.array(
       z.object({

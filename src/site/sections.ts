@@ -9,7 +9,7 @@ import type { ExperimentEntry, FailedEntry, Figure } from './report.ts';
 export const SECTION_FIGURES = {
   data: ['samples', 'augmentations', 'class-distribution'],
   model: ['architecture'],
-  training: ['training-curves'],
+  training: ['training-curves', 'learning-rate'],
   performance: ['confusion-matrix', 'confusion-matrix-normalized', 'roc-curves', 'pr-curves', 'calibration', 'predictions', 'mistakes'],
   interpretability: ['gradcam', 'saliency', 'shap', 'occlusion', 'faithfulness', 'filters'],
 } as const;

@@ -90,3 +90,18 @@ test('the dark theme follows the system setting', async ({ browser }) => {
   expect(await background('light')).toBe('rgb(255, 255, 255)');
   expect(await background('dark')).toBe('rgb(20, 23, 27)');
 });
+
+test('a run trained with label smoothing says what its loss measures, and pages comparing validation losses warn', async ({ page }) => {
+  const caveat =
+    'Validation losses are not measured alike: fashion-tiny trains with label smoothing or weight penalties, which raise its validation loss. Compare test loss instead: it is plain cross-entropy for every experiment.';
+  await page.goto(`${siteUrl()}experiments/fashion-tiny/`);
+  await expect(page.locator('#training p.note').first()).toHaveText(
+    'Training and validation loss are the training objective: cross-entropy with targets smoothed by 0.1. The test loss is plain cross-entropy, so it reads lower than the validation loss for equally good predictions.',
+  );
+  await page.goto(`${siteUrl()}experiments/mnist-no-validation/`);
+  await expect(page.locator('#training p.note')).toHaveCount(0);
+  for (const path of ['', 'compare/']) {
+    await page.goto(`${siteUrl()}${path}`);
+    await expect(page.locator('p.note', { hasText: 'Validation losses are not measured alike' })).toHaveText(caveat);
+  }
+});

@@ -6,7 +6,7 @@
 import type { Figure } from '../../site/report.ts';
 import type { LayerRow } from '../../model/summary.ts';
 import type { RenderedFigure } from '../../render/figure.ts';
-import type { HistoryRow } from '../../engine/train.ts';
+import type { HistoryRow, PhaseRecord } from '../../engine/train.ts';
 import type { Evaluation } from '../../analysis/evaluate.ts';
 import type { ReportSpec } from '../../config/spec.ts';
 import { deriveSeed, mulberry32, permutation } from '../../lib/rng.ts';
@@ -72,6 +72,8 @@ export function pickSamples(testCount: number, count: number, seed: number): num
 export interface FiguresInput {
   analysisKey: string;
   history: HistoryRow[];
+  /** Where fine-tuning began, early stopping stopped and weights were restored: marked on the curves. */
+  phases: readonly PhaseRecord[];
   evaluation: Evaluation;
   probs: Float32Array;
   test: { pixels: Uint8Array; labels: Uint8Array };
@@ -92,6 +94,8 @@ export async function figuresStage(ctx: PipelineContext, input: FiguresInput): P
   const started = ctx.clock.now();
   const { renderFigure, svgFigure, historyCsv, confusionJson } = await import('../../render/figure.ts');
   const curves = await import('../../render/specs/training-curves.ts');
+  const rate = await import('../../render/specs/learning-rate.ts');
+  const { toCsv } = await import('../../render/csv.ts');
   const confusion = await import('../../render/specs/confusion-matrix.ts');
   const { curvesSpec, curvesAlt } = await import('../../render/specs/curves.ts');
   const { reliabilitySpec, reliabilityAlt } = await import('../../render/specs/reliability.ts');
@@ -99,16 +103,28 @@ export async function figuresStage(ctx: PipelineContext, input: FiguresInput): P
   const { rocSet, prSet } = await import('./curve-sets.ts');
   const { architectureFigure } = await import('../../render/diagram/index.ts');
   const matrix = ev.confusion.counts;
+  const marks = curves.trainingMarks(input.phases);
 
   const rendered = [
     await architectureFigure(input.layers),
     await renderFigure({
       name: 'training-curves',
       title: 'Training curves',
-      spec: curves.trainingCurvesSpec(history),
-      alt: curves.trainingCurvesAlt(history),
+      spec: curves.trainingCurvesSpec(history, marks),
+      alt: curves.trainingCurvesAlt(history, marks),
       data: historyCsv(history),
     }),
+    ...(rate.rateVaries(history)
+      ? [
+          await renderFigure({
+            name: 'learning-rate',
+            title: 'Learning-rate schedule',
+            spec: rate.learningRateSpec(history, marks),
+            alt: rate.learningRateAlt(history),
+            data: { kind: 'csv', text: toCsv(['epoch', 'lr'], history.map((r) => [r.epoch, r.lr])) },
+          }),
+        ]
+      : []),
     await renderFigure({
       name: 'confusion-matrix',
       title: 'Confusion matrix (counts)',

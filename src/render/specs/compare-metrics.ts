@@ -9,7 +9,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { HistoryRow } from '../../site/report.ts';
 import { toCsv } from '../csv.ts';
-import { fmtValue, plural } from '../format.ts';
+import { fmtApart, fmtValue, plural } from '../format.ts';
 import { INK, INK_MUTED } from '../theme.ts';
 import { experimentColours, HIGHLIGHT } from './compare-palette.ts';
 
@@ -117,7 +117,9 @@ export function compareMetricsAlt(rows: readonly FinalValidation[]): string {
     const sorted = [...list_].sort((a, b) => a[key]! - b[key]! || (a.id < b.id ? -1 : 1));
     const lo = sorted[0]!;
     const hi = sorted.at(-1)!;
-    return sorted.length === 1 ? `${fmtValue(lo[key]!)} (${lo.id})` : `from ${fmtValue(lo[key]!)} (${lo.id}) to ${fmtValue(hi[key]!)} (${hi.id})`;
+    if (sorted.length === 1) return `${fmtValue(lo[key]!)} (${lo.id})`;
+    const [low, high] = fmtApart(lo[key]!, hi[key]!);
+    return `from ${low} (${lo.id}) to ${high} (${hi.id})`;
   };
   const parts: string[] = [];
   const of = withAcc.length === n ? plural(n, 'experiment') : `the ${plural(withAcc.length, 'experiment')} with a validation set`;

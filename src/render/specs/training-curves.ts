@@ -1,16 +1,39 @@
 /**
- * Training curves: loss and accuracy per epoch, training vs validation, side by side.
+ * Training curves: loss and accuracy per epoch, training vs validation, side by side, with the
+ * run's events marked as vertical rules: where fine-tuning began, where early stopping stopped
+ * and which epoch's weights it restored (the weights every later number comes from).
  *
  * Pure: history rows in, a vega-lite spec (and alt text) out. The rows are embedded unchanged as
  * the spec's data; each panel folds its two columns into (series, value) itself, so the spec's
  * data is exactly the history the reader can download.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { HistoryRow } from '../../site/report.ts';
+import type { ExperimentEntry, HistoryRow } from '../../site/report.ts';
 import { fmtValue, plural } from '../format.ts';
-import { SERIES } from '../theme.ts';
+import { INK_MUTED, SERIES } from '../theme.ts';
 
 export type { HistoryRow };
+
+/** One event on the epoch axis. */
+export interface TrainingMark {
+  epoch: number;
+  kind: 'fineTune' | 'stopped' | 'restored';
+}
+
+type Phase = ExperimentEntry['train']['phases'][number];
+
+const MARK_LABEL: Record<TrainingMark['kind'], string> = { fineTune: 'fine-tuning', stopped: 'stopped', restored: 'restored' };
+
+/** The events of a run's phases, in epoch order: fine-tuning's first epoch, early stops, restored epochs. */
+export function trainingMarks(phases: readonly Phase[]): TrainingMark[] {
+  const marks: TrainingMark[] = [];
+  for (const p of phases) {
+    if (p.phase === 'fineTune') marks.push({ epoch: p.firstEpoch, kind: 'fineTune' });
+    if (p.restoredEpoch !== undefined) marks.push({ epoch: p.restoredEpoch, kind: 'restored' });
+    if (p.stoppedEpoch !== undefined) marks.push({ epoch: p.stoppedEpoch, kind: 'stopped' });
+  }
+  return marks.sort((a, b) => a.epoch - b.epoch);
+}
 
 /** Width and height of one panel, CSS px. */
 const PANEL = { width: 300, height: 220 } as const;
@@ -24,8 +47,27 @@ export function hasValidation(rows: readonly HistoryRow[]): boolean {
   return rows.some((r) => r.val_loss !== null || r.val_accuracy !== null);
 }
 
-/** Vega-lite spec: two panels (Loss, Accuracy), one line with points per series, shared legend. */
-export function trainingCurvesSpec(rows: readonly HistoryRow[]): TopLevelSpec {
+/**
+ * The marks as rule + label layers over a panel whose x axis spans `domain`. Labels stack one
+ * line per mark from the top, so two events an epoch apart never print over each other.
+ */
+export function markLayers(marks: readonly TrainingMark[], domain: number[]): object[] {
+  if (marks.length === 0) return [];
+  const values = marks.map((m) => ({ epoch: m.epoch, label: MARK_LABEL[m.kind] }));
+  const x = { field: 'epoch', type: 'quantitative', scale: { domain, nice: false, zero: false } };
+  return [
+    { data: { values }, mark: { type: 'rule', color: INK_MUTED, strokeDash: [3, 3], strokeWidth: 1 }, encoding: { x } },
+    // One text layer per label at a fixed pixel row: a y field would join the panel's y scale.
+    ...values.map((v, i) => ({
+      data: { values: [v] },
+      mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, fontSize: 10, color: INK_MUTED },
+      encoding: { x, y: { value: 2 + 12 * i }, text: { field: 'label' } },
+    })),
+  ];
+}
+
+/** Vega-lite spec: two panels (Loss, Accuracy), one line with points per series, shared legend; `marks` as rules. */
+export function trainingCurvesSpec(rows: readonly HistoryRow[], marks: readonly TrainingMark[] = []): TopLevelSpec {
   const validation = hasValidation(rows);
   const series = validation ? [TRAIN, VALIDATION] : [TRAIN];
   const epochs = rows.map((r) => r.epoch);
@@ -36,10 +78,7 @@ export function trainingCurvesSpec(rows: readonly HistoryRow[]): TopLevelSpec {
   // Points help with a few epochs and become noise with hundreds.
   const pointSize = rows.length <= 30 ? 36 : rows.length <= 80 ? 12 : 0;
 
-  const panel = (title: string, train: 'loss' | 'accuracy', val: 'val_loss' | 'val_accuracy') => ({
-    title,
-    width: PANEL.width,
-    height: PANEL.height,
+  const curvesLayer = (train: 'loss' | 'accuracy', val: 'val_loss' | 'val_accuracy', title: string) => ({
     transform: [
       { fold: validation ? [train, val] : [train], as: ['key', 'value'] },
       { filter: 'isValid(datum.value) && isFinite(datum.value)' },
@@ -81,6 +120,12 @@ export function trainingCurvesSpec(rows: readonly HistoryRow[]): TopLevelSpec {
       ...(pointSize > 0 ? [{ mark: { type: 'point', filled: true, size: pointSize, opacity: 1 } }] : []),
     ],
   });
+  const panel = (title: string, train: 'loss' | 'accuracy', val: 'val_loss' | 'val_accuracy') => ({
+    title,
+    width: PANEL.width,
+    height: PANEL.height,
+    layer: [curvesLayer(train, val, title), ...markLayers(marks, domain)],
+  });
 
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -88,6 +133,17 @@ export function trainingCurvesSpec(rows: readonly HistoryRow[]): TopLevelSpec {
     hconcat: [panel('Loss', 'loss', 'val_loss'), panel('Accuracy', 'accuracy', 'val_accuracy')],
     spacing: 32,
   } as TopLevelSpec;
+}
+
+function markPhrase(m: TrainingMark): string {
+  switch (m.kind) {
+    case 'fineTune':
+      return `fine-tuning starts at epoch ${m.epoch}`;
+    case 'restored':
+      return `the weights of epoch ${m.epoch} were restored`;
+    case 'stopped':
+      return `early stopping ended training after epoch ${m.epoch}`;
+  }
 }
 
 /** One metric's trajectory: the non-null values with their epochs. */
@@ -122,7 +178,7 @@ function movement(t: Trajectory): string {
  * best epoch, then the loss. E.g. "Validation accuracy rises from 0.71 to 0.90 over 10 epochs;
  * best 0.91 at epoch 8. Training loss falls from 0.62 to 0.21; validation loss falls from 0.55 to 0.30."
  */
-export function trainingCurvesAlt(rows: readonly HistoryRow[]): string {
+export function trainingCurvesAlt(rows: readonly HistoryRow[], marks: readonly TrainingMark[] = []): string {
   if (rows.length === 0) return 'Training curves: no epochs were recorded.';
   const validation = hasValidation(rows);
   const n = rows.length;
@@ -152,5 +208,6 @@ export function trainingCurvesAlt(rows: readonly HistoryRow[]): string {
   if (lossParts.length > 0) sentences.push(`${lossParts.join('; ')}.`);
 
   if (!validation) sentences.push('No validation set was used.');
+  if (marks.length > 0) sentences.push(`Marked: ${marks.map(markPhrase).join('; ')}.`);
   return sentences.join(' ');
 }

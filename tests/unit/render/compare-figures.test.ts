@@ -46,6 +46,15 @@ describe('final validation values', () => {
     );
     expect(compareMetricsAlt(finalValidation([cnn]))).toBe('Final validation accuracy of 1 experiment, 0.78 (cnn); validation loss 0.70 (cnn).');
   });
+
+  it('values that round alike get the digits that tell them apart, up to four', () => {
+    const a: ExperimentHistory = { id: 'a', title: 'A', history: [epoch(1, 0.2317, 0.92117)] };
+    const b: ExperimentHistory = { id: 'b', title: 'B', history: [epoch(1, 0.48694, 0.91833)] };
+    const c: ExperimentHistory = { id: 'c', title: 'C', history: [epoch(1, 0.48691, 0.91834)] };
+    expect(compareMetricsAlt(finalValidation([a, b]))).toBe('Final validation accuracy of 2 experiments, from 0.918 (b) to 0.921 (a); validation loss from 0.23 (a) to 0.49 (b).');
+    // Apart only in the fifth decimal: four digits, and they read equal, as they nearly are.
+    expect(compareMetricsAlt(finalValidation([b, c]))).toBe('Final validation accuracy of 2 experiments, from 0.9183 (b) to 0.9183 (c); validation loss from 0.4869 (c) to 0.4869 (b).');
+  });
 });
 
 describe('comparison-metrics chart', () => {

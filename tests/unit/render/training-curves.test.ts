@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trainingCurvesAlt, trainingCurvesSpec, type HistoryRow } from '../../../src/render/specs/training-curves.ts';
+import { trainingCurvesAlt, trainingCurvesSpec, trainingMarks, type HistoryRow } from '../../../src/render/specs/training-curves.ts';
 
 const row = (epoch: number, loss: number, accuracy: number, val_loss: number | null, val_accuracy: number | null): HistoryRow => ({
   epoch, loss, accuracy, val_loss, val_accuracy, lr: 0.001,
@@ -10,7 +10,11 @@ const falling = [row(1, 0.5, 0.8, 0.6, 0.8), row(2, 0.9, 0.7, 1.0, 0.7), row(3, 
 const noValidation = [row(1, 1.2, 0.5, null, null), row(2, 0.4, 0.8, null, null)];
 
 type Panel = { transform: { fold?: string[] }[]; encoding: Record<string, { scale?: { domain?: unknown }; axis?: Record<string, unknown> }> };
-const panels = (spec: unknown) => (spec as { hconcat: Panel[] }).hconcat;
+type MarkLayer = { data: { values: { epoch: number; label: string }[] }; mark: { type: string }; encoding: { x: { scale: { domain: number[] } }; y?: { value: number } } };
+/** Each panel's curves (its first layer). */
+const panels = (spec: unknown) => (spec as { hconcat: { layer: Panel[] }[] }).hconcat.map((p) => p.layer[0]!);
+/** Each panel's layers after the curves: the marks' rules and labels. */
+const markLayersOf = (spec: unknown) => (spec as { hconcat: { layer: unknown[] }[] }).hconcat.map((p) => p.layer.slice(1) as MarkLayer[]);
 
 describe('trainingCurvesSpec', () => {
   it('embeds the history unchanged as the data', () => {
@@ -38,6 +42,40 @@ describe('trainingCurvesSpec', () => {
       expect(p.transform[0]!.fold).toHaveLength(1);
       expect(p.encoding.color!.scale!.domain).toEqual(['Training']);
     }
+  });
+});
+
+describe('training marks', () => {
+  const phases = [
+    { phase: 'train' as const, firstEpoch: 1, lastEpoch: 7, stoppedEpoch: 7, restoredEpoch: 5 },
+    { phase: 'fineTune' as const, firstEpoch: 8, lastEpoch: 10, restoredEpoch: 9 },
+  ];
+
+  it('come from the phases in epoch order: restored, stopped, fine-tuning start, restored again', () => {
+    expect(trainingMarks(phases)).toEqual([
+      { epoch: 5, kind: 'restored' },
+      { epoch: 7, kind: 'stopped' },
+      { epoch: 8, kind: 'fineTune' },
+      { epoch: 9, kind: 'restored' },
+    ]);
+    expect(trainingMarks([{ phase: 'train', firstEpoch: 1, lastEpoch: 4 }])).toEqual([]);
+  });
+
+  it('are drawn in both panels as one rule layer and one label per mark, stacked from the top, on the curves’ epoch scale', () => {
+    for (const layers of markLayersOf(trainingCurvesSpec(rising, [{ epoch: 2, kind: 'restored' }, { epoch: 3, kind: 'stopped' }]))) {
+      expect(layers.map((l) => l.mark.type)).toEqual(['rule', 'text', 'text']);
+      expect(layers[0]!.data.values.map((v) => [v.epoch, v.label])).toEqual([[2, 'restored'], [3, 'stopped']]);
+      expect(layers.slice(1).map((l) => [l.data.values[0]!.label, l.encoding.y!.value])).toEqual([['restored', 2], ['stopped', 14]]);
+      for (const l of layers) expect(l.encoding.x.scale.domain).toEqual([1, 4]);
+    }
+    expect(markLayersOf(trainingCurvesSpec(rising)).flat()).toEqual([]);
+  });
+
+  it('are named in the alt text', () => {
+    expect(trainingCurvesAlt(rising, [{ epoch: 2, kind: 'restored' }, { epoch: 3, kind: 'stopped' }, { epoch: 4, kind: 'fineTune' }])).toBe(
+      'Validation accuracy rises from 0.71 to 0.90 over 4 epochs; best 0.91 at epoch 3. Training loss falls from 0.62 to 0.21; validation loss falls from 0.55 to 0.42. ' +
+        'Marked: the weights of epoch 2 were restored; early stopping ended training after epoch 3; fine-tuning starts at epoch 4.',
+    );
   });
 });
 
