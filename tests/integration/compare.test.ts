@@ -2,7 +2,7 @@
  * The comparison stage on real tiny experiments: two models trained on the same Fashion-MNIST
  * subset (different architectures and input normalization) and a third with a smaller test set.
  * The two share one comparison: the same images for both, each model's prediction exactly its
- * own predictions.csv row, a Grad-CAM overlay per model and image on one colour scale per image,
+ * own predictions.csv row, a Grad-CAM overlay per model and image, each on its own colour scale,
  * the same bytes when recomputed, nothing recomputed (no model loaded) when cached, no tensors left.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -148,7 +148,7 @@ describe('compareStage', () => {
     expect(first.files.has(`compare/${group}/gradcam.json`)).toBe(true);
   });
 
-  it('draws both models’ maps of an image on one colour scale: 0 to the larger maximum', async () => {
+  it('draws each model’s map of an image on its own colour scale: 0 to that map’s maximum', async () => {
     await initEngine('wasm');
     const [comparison] = first.comparisons;
     const image = comparison!.images[0]!;
@@ -160,15 +160,17 @@ describe('compareStage', () => {
       const cam = await camMaps({ saved: e.run.saved, normalization: e.run.normalization, layer: e.report.explainLayer }, test.pixels, [image.index], [28, 28, 1], [k]);
       maps.push(cam.maps![0]!);
     }
-    const scale = imageScale(maps);
-    expect(scale.max).toBe(Math.max(...maps.map((m) => Math.max(...m))));
+    const peaks = maps.map((m) => Math.max(0, ...m));
+    const scales = maps.map((m) => imageScale([m]));
+    // A map without positive evidence is drawn on 0–1 (all dark), not stretched.
+    for (const [m, s] of scales.entries()) expect(s.max).toBe(peaks[m]! > 0 ? peaks[m]! : 1);
     const group = image.image.split('/')[1]!;
     const about = JSON.parse(first.files.get(`compare/${group}/gradcam.json`)!.toString('utf8'));
-    expect(about.scales[0]).toEqual({ index: image.index, max: Number(scale.max.toPrecision(6)) });
-    // Every pixel of each overlay is that model's map on the shared scale (4× nearest upscale).
+    expect(about.scales[0]).toEqual({ index: image.index, max: { 'tiny-a': Number(peaks[0]!.toPrecision(6)), 'tiny-b': Number(peaks[1]!.toPrecision(6)) } });
+    // Every pixel of each overlay is that model's map on its own scale (4× nearest upscale).
     const pixels = test.pixels.subarray(image.index * size, (image.index + 1) * size);
     for (const [m, e] of experiments.slice(0, 2).entries()) {
-      const expected = overlayPixels(pixels, 1, maps[m]!, scale);
+      const expected = overlayPixels(pixels, 1, maps[m]!, scales[m]!);
       const { data } = await sharp(first.files.get(image.perExperiment[e.id]!.gradcam!)!).raw().toBuffer({ resolveWithObject: true });
       let worst = 0;
       for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) for (let ch = 0; ch < 3; ch++) worst = Math.max(worst, Math.abs(data[((y * 4) * 112 + x * 4) * 3 + ch]! - expected[(y * 28 + x) * 3 + ch]!));

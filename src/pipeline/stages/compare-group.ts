@@ -42,27 +42,34 @@ export async function compareGroup(ctx: PipelineContext, group: TestSetGroup, me
 
   const folder = `compare/${group.name}`;
   const files = new Map<string, Buffer>();
-  const scales: { index: number; max: number }[] = [];
+  const scales: { index: number; max: Record<string, number> }[] = [];
   const rows: Comparison['images'] = [];
   for (const [r, index] of indices.entries()) {
     const pixels = test.pixels.subarray(index * size, (index + 1) * size);
     files.set(`${index}.png`, await tilePng(pixels, shape));
-    const scale = imageScale(cams.map((c) => c.maps?.[r]));
-    scales.push({ index, max: round(scale.max) });
     const perExperiment: Comparison['images'][number]['perExperiment'] = {};
+    const max: Record<string, number> = {};
     for (const [m, e] of members.entries()) {
       const p = predicted[m]![index]!;
       const map = cams[m]!.maps?.[r];
-      if (map) files.set(`${index}-${e.id}.png`, await tilePng(overlayPixels(pixels, shape[2], map, scale), [shape[0], shape[1], 3]));
+      if (map) {
+        // Each map on its own scale: Grad-CAM values of different models (other layers, other
+        // gradient magnitudes) share no unit, and a shared scale drew the smaller one as blank.
+        const scale = imageScale([map]);
+        // The map's own largest value: 0 for a map with no positive evidence (drawn on 0–1, all dark).
+        max[e.id] = round(map.reduce((a, v) => (v > a ? v : a), 0));
+        files.set(`${index}-${e.id}.png`, await tilePng(overlayPixels(pixels, shape[2], map, scale), [shape[0], shape[1], 3]));
+      }
       perExperiment[e.id] = { predicted: classes[p]!, confidence: e.analysis.probs[index * k + p]!, ...(map && { gradcam: `${folder}/${index}-${e.id}.png` }) };
     }
+    scales.push({ index, max });
     rows.push({ index, true: classes[test.labels[index]!]!, image: `${folder}/${index}.png`, perExperiment });
   }
 
   // What the pictures alone do not say: each model's layer, and each image's colour scale.
   const about = {
     colormap: 'viridis',
-    note: 'Grad-CAM for the predicted class over the greyed image; one colour scale per image, from 0 to the largest value of any model on it.',
+    note: "Grad-CAM for the predicted class over the greyed image; each map on its own colour scale, from 0 to its largest value (scales[].max, per experiment), since different models' Grad-CAM values share no unit.",
     layers: Object.fromEntries(members.map((e, m) => [e.id, cams[m]!.maps ? cams[m]!.layer : null])),
     missing: Object.fromEntries(members.flatMap((e, m) => (cams[m]!.maps ? [] : [[e.id, (cams[m] as { reason: string }).reason]]))),
     scales,
