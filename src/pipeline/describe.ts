@@ -28,7 +28,7 @@ export function scheduleText(s: ScheduleSpec): string {
     case 'exponential':
       return `× ${num(s.rate)} per epoch`;
     case 'cosine':
-      return `cosine decay to ${num(s.minFactor)}×${s.warmup > 0 ? ` after a ${s.warmup}-epoch linear warm-up` : ''}`;
+      return `cosine decay toward ${s.minFactor === 0 ? 'zero' : `${num(s.minFactor)}× the base rate`}${s.warmup > 0 ? ` after a ${s.warmup}-epoch linear warm-up` : ''}`;
     case 'reduceOnPlateau':
       return `× ${num(s.factor)} when ${s.monitor} has not improved for ${s.patience} epochs (floor ${num(s.minFactor)}×)`;
   }

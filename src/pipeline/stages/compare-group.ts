@@ -6,6 +6,7 @@
  * paths are relative to the report root (`compare/<group>/…`).
  */
 import { argmaxRows } from '../../analysis/metrics/classification.ts';
+import { fmtCount } from '../../render/format.ts';
 import type { Comparison } from './compare.ts';
 import type { PipelineContext } from '../context.ts';
 import { camMaps, type CamResult } from './compare-cams.ts';
@@ -76,7 +77,7 @@ export async function compareGroup(ctx: PipelineContext, group: TestSetGroup, me
   };
   files.set('gradcam.json', Buffer.from(JSON.stringify(about, null, 2) + '\n'));
   return {
-    comparison: { dataset: `${data.source} test set (${test.count} images)`, experiments: members.map((e) => e.id), images: rows },
+    comparison: { dataset: `${data.source} test set (${fmtCount(test.count)} images)`, experiments: members.map((e) => e.id), images: rows },
     files,
   };
 }

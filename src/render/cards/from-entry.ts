@@ -10,8 +10,9 @@ import type { CardInput } from './card.ts';
 export function cardInput(entry: ExperimentEntry): CardInput {
   const [h, w, c] = entry.dataset.imageShape;
   const dataset = [entry.dataset.source, plural(entry.dataset.classes.length, 'class', 'classes'), `${h}×${w}×${c}`].join(' · ');
-  const layers = entry.model.layers;
-  const frozen = layers.some((l) => !l.trainable && l.type !== 'InputLayer');
+  // Counted without the input layer, as the index and the experiment page count them.
+  const layers = entry.model.layers.filter((l) => l.type !== 'InputLayer');
+  const frozen = layers.some((l) => !l.trainable && l.params > 0);
   const model = [
     plural(layers.length, 'layer'),
     `${fmtCount(entry.model.params.total)} parameters`,

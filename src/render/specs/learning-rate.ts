@@ -56,8 +56,9 @@ export function learningRateSpec(rows: readonly HistoryRow[], marks: readonly Tr
           },
         },
         layer: [
-          // The rate holds for a whole epoch: a step, not a slope between epochs.
-          { mark: { type: 'line', strokeWidth: 2, color: SERIES.train, interpolate: 'step-after' } },
+          // The rate holds for a whole epoch: steps centred on the epochs, not slopes between them
+          // (and, unlike step-after, the last epoch gets a step of its own).
+          { mark: { type: 'line', strokeWidth: 2, color: SERIES.train, interpolate: 'step' } },
           { mark: { type: 'point', filled: true, size: rows.length <= 30 ? 36 : 0, color: SERIES.train, opacity: 1 } },
         ],
       },

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseExperiment } from '../../../src/config/index.ts';
 import type { ExperimentSpec } from '../../../src/config/spec.ts';
-import { objectiveText, regularizationText } from '../../../src/pipeline/describe.ts';
+import { objectiveText, regularizationText, scheduleText } from '../../../src/pipeline/describe.ts';
 
 function spec(train: string, layer = '{ units: 10, activation: softmax }'): ExperimentSpec {
   const text = `title: t\ndata: { source: mnist }\nmodel:\n  layers:\n    - dense: ${layer}\ntrain: { epochs: 1${train} }\n`;
@@ -51,5 +51,12 @@ describe('regularizationText', () => {
       'balanced class weights',
       'early stopping on val_loss (patience 2, best weights restored)',
     ]);
+  });
+});
+
+describe('scheduleText', () => {
+  it('cosine: toward zero or a fraction of the base rate, with its warm-up', () => {
+    expect(scheduleText({ type: 'cosine', warmup: 1, minFactor: 0 })).toBe('cosine decay toward zero after a 1-epoch linear warm-up');
+    expect(scheduleText({ type: 'cosine', warmup: 0, minFactor: 0.1 })).toBe('cosine decay toward 0.1× the base rate');
   });
 });

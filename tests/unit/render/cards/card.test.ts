@@ -70,6 +70,12 @@ describe('cardInput', () => {
       backend: 'tensorflow',
     });
   });
+  it('counts layers without the input layer, as the rest of the report does', () => {
+    const entry = report.experiments[0]!;
+    const input = { name: 'input', type: 'InputLayer', outputShape: '(None, 28, 28, 1)', params: 0, trainable: false, connectedTo: [] };
+    const withInput = { ...entry, model: { ...entry.model, layers: [input, ...entry.model.layers] } };
+    expect(cardInput(withInput).model).toBe('4 layers · 6,810 parameters');
+  });
   it('falls back to training accuracy, saying so, without a validation set', () => {
     const card = cardInput(report.experiments[1]!);
     expect(card.curve.label).toBe('training accuracy (no validation set)');
