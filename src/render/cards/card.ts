@@ -20,7 +20,7 @@ import { svgToPng } from '../raster.ts';
 import { BACKGROUND, INK, INK_MUTED } from '../theme.ts';
 import { glyphLayer, type Label } from '../diagram/glyphs.ts';
 import { sparkline, sparkPath } from './sparkline.ts';
-import { ellipsize, measure, wrapText } from './text.ts';
+import { ellipsize, measure, wrapText } from '../text-fit.ts';
 
 /** What a card shows; every field already worded (see from-entry.ts). */
 export interface CardInput {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import satori from 'satori';
 import { fontFiles, FONT_FAMILY } from '../fonts.ts';
 import { BACKGROUND, INK, INK_MUTED } from '../theme.ts';
+import { wrapText } from '../text-fit.ts';
 
 /** A satori element (the JSX-free form: type + props). */
 export interface Element {
@@ -56,12 +57,19 @@ export interface GridOptions {
 
 const PADDING = 12;
 const LABEL_SIZE = 12;
+/** The note under a grid: font size, line height and space above it, CSS px. */
+const NOTE_SIZE = 11;
+const NOTE_LINE = 14;
+const NOTE_MARGIN = 8;
 
 /** Render rows of equally sized cells (each `cellWidth`×`cellHeight`) to SVG. */
 export async function gridSvg(rows: LayoutRow[], cellWidth: number, cellHeight: number, options: GridOptions): Promise<{ svg: string; width: number; height: number }> {
   const columns = Math.max(1, ...rows.map((r) => r.cells.length));
   const width = PADDING * 2 + (options.labelWidth > 0 ? options.labelWidth + options.gap : 0) + columns * cellWidth + (columns - 1) * options.gap;
-  const noteHeight = options.note ? 22 : 0;
+  // Wrapped here, in the bundled font's metrics, so the height fits every line: satori let a
+  // word run past the right edge ("clipped a|t") and the fixed one-line height cut the rest.
+  const noteLines = options.note ? wrapText(options.note, width - PADDING * 2, NOTE_SIZE, false, 4) : [];
+  const noteHeight = noteLines.length > 0 ? NOTE_MARGIN + noteLines.length * NOTE_LINE : 0;
   const height = PADDING * 2 + rows.reduce((s, r) => s + (r.height ?? cellHeight), 0) + (rows.length - 1) * options.gap + noteHeight;
   const row = (r: LayoutRow) =>
     h('div', { display: 'flex', flexDirection: 'row', alignItems: 'center', gap: options.gap, height: r.height ?? cellHeight }, [
@@ -71,7 +79,12 @@ export async function gridSvg(rows: LayoutRow[], cellWidth: number, cellHeight: 
   const tree = h(
     'div',
     { display: 'flex', flexDirection: 'column', gap: options.gap, padding: PADDING, width, height, background: BACKGROUND, fontFamily: FONT_FAMILY },
-    [...rows.map(row), ...(options.note ? [h('div', { display: 'flex', fontSize: 11, color: INK_MUTED, marginTop: 4 }, options.note)] : [])],
+    [
+      ...rows.map(row),
+      ...(noteLines.length > 0
+        ? [h('div', { display: 'flex', flexDirection: 'column', fontSize: NOTE_SIZE, lineHeight: `${NOTE_LINE}px`, color: INK_MUTED, marginTop: NOTE_MARGIN - options.gap }, noteLines.map((l) => h('div', { display: 'flex' }, l)))]
+        : []),
+    ],
   );
   const svg = await satori(tree as unknown as Parameters<typeof satori>[0], { width, height, fonts: loadFonts() });
   return { svg, width, height };

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { CARD, socialCard, type CardInput } from '../../../../src/render/cards/card.ts';
 import { cardInput } from '../../../../src/render/cards/from-entry.ts';
 import { sparkline, sparkPath } from '../../../../src/render/cards/sparkline.ts';
-import { ellipsize, measure, wrapText } from '../../../../src/render/cards/text.ts';
+import { ellipsize, measure, wrapText } from '../../../../src/render/text-fit.ts';
 import { ReportSchema } from '../../../../src/site/report.ts';
 
 const report = ReportSchema.parse(JSON.parse(readFileSync(new URL('../../../fixtures/site/report/report.json', import.meta.url), 'utf8')));

@@ -1,9 +1,10 @@
 /**
- * Fitting a card's text: greedy word wrap to a width in the bundled font's advance widths, cut
- * with "…" after the last allowed line. Pure and deterministic (no layout engine involved), so
- * the card's title breaks the same way on every machine and tests can predict it.
+ * Fitting text to a width (social cards' titles, the notes under image grids): greedy word wrap
+ * in the bundled font's advance widths, cut with "…" after the last allowed line. Pure and
+ * deterministic (no layout engine involved), so text breaks the same way on every machine and
+ * tests can predict it.
  */
-import { bundledMetrics } from '../text-metrics.ts';
+import { bundledMetrics } from './text-metrics.ts';
 
 /** Width of `text` in CSS px at `size` in the bundled font. */
 export function measure(text: string, size: number, bold = false): number {
