@@ -58,11 +58,15 @@ export function markLayers(marks: readonly TrainingMark[], domain: number[]): ob
   return [
     { data: { values }, mark: { type: 'rule', color: INK_MUTED, strokeDash: [3, 3], strokeWidth: 1 }, encoding: { x } },
     // One text layer per label at a fixed pixel row: a y field would join the panel's y scale.
-    ...values.map((v, i) => ({
-      data: { values: [v] },
-      mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, fontSize: 10, color: INK_MUTED },
-      encoding: { x, y: { value: 2 + 12 * i }, text: { field: 'label' } },
-    })),
+    // Labels in the right half sit left of their rule, so none runs past the panel's edge.
+    ...values.map((v, i) => {
+      const right = v.epoch > (domain[0]! + domain[1]!) / 2;
+      return {
+        data: { values: [v] },
+        mark: { type: 'text', align: right ? 'right' : 'left', baseline: 'top', dx: right ? -3 : 3, fontSize: 10, color: INK_MUTED },
+        encoding: { x, y: { value: 2 + 12 * i }, text: { field: 'label' } },
+      };
+    }),
   ];
 }
 

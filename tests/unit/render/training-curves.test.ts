@@ -10,7 +10,7 @@ const falling = [row(1, 0.5, 0.8, 0.6, 0.8), row(2, 0.9, 0.7, 1.0, 0.7), row(3, 
 const noValidation = [row(1, 1.2, 0.5, null, null), row(2, 0.4, 0.8, null, null)];
 
 type Panel = { transform: { fold?: string[] }[]; encoding: Record<string, { scale?: { domain?: unknown }; axis?: Record<string, unknown> }> };
-type MarkLayer = { data: { values: { epoch: number; label: string }[] }; mark: { type: string }; encoding: { x: { scale: { domain: number[] } }; y?: { value: number } } };
+type MarkLayer = { data: { values: { epoch: number; label: string }[] }; mark: { type: string; align?: string }; encoding: { x: { scale: { domain: number[] } }; y?: { value: number } } };
 /** Each panel's curves (its first layer). */
 const panels = (spec: unknown) => (spec as { hconcat: { layer: Panel[] }[] }).hconcat.map((p) => p.layer[0]!);
 /** Each panel's layers after the curves: the marks' rules and labels. */
@@ -67,6 +67,8 @@ describe('training marks', () => {
       expect(layers[0]!.data.values.map((v) => [v.epoch, v.label])).toEqual([[2, 'restored'], [3, 'stopped']]);
       expect(layers.slice(1).map((l) => [l.data.values[0]!.label, l.encoding.y!.value])).toEqual([['restored', 2], ['stopped', 14]]);
       for (const l of layers) expect(l.encoding.x.scale.domain).toEqual([1, 4]);
+      // Epoch 2 of 1–4 is in the left half: label to the right of its rule; epoch 3 the other way, inside the panel.
+      expect(layers.slice(1).map((l) => l.mark.align)).toEqual(['left', 'right']);
     }
     expect(markLayersOf(trainingCurvesSpec(rising)).flat()).toEqual([]);
   });
