@@ -20,6 +20,8 @@ import { buildLayersModel } from '../src/model/build.ts';
 import { presetLayers } from '../src/model/presets.ts';
 import { loadExperiments } from '../src/config/index.ts';
 import type { LayerSpec } from '../src/config/spec.ts';
+import { bestTime } from '../src/bench/timing.ts';
+import { systemClock } from '../src/lib/clock.ts';
 
 await tf.setBackend('wasm');
 const args = process.argv.slice(2);
@@ -41,16 +43,7 @@ const models: ModelCase[] = [
 const chosen = models.filter((m) => args.includes(m.key));
 const run = chosen.length > 0 ? chosen : args.includes('micro') ? [] : models.slice(0, 2);
 
-async function best(reps: number, f: () => Promise<void>): Promise<number> {
-  await f();
-  let ms = Infinity;
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    await f();
-    ms = Math.min(ms, performance.now() - t0);
-  }
-  return ms;
-}
+const best = (reps: number, f: () => Promise<void>): Promise<number> => bestTime(systemClock, reps, f);
 
 /** Kernel ms by name for one call of `f`, best of 3 profiled runs per kernel, with call counts. */
 async function profile(f: () => Promise<void>): Promise<string> {

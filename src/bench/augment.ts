@@ -17,6 +17,7 @@ import type { Shape3 } from '../data/augment/params.ts';
 import { imageSeeds } from '../data/augment/seeds.ts';
 import type { Clock } from '../lib/clock.ts';
 import { mulberry32 } from '../lib/rng.ts';
+import { bestTimeSync } from './timing.ts';
 
 /** The book chapter's generator (seeds/001): the settings `measureAugment` uses by default. */
 export const BOOK_AUGMENT: Readonly<AugmentSpec> = Object.freeze<AugmentSpec>({
@@ -69,13 +70,7 @@ export function measureAugment(options: AugmentBenchOptions): Record<string, num
       }
       epoch++;
     };
-    pass();
-    let best = Infinity;
-    for (let r = 0; r < reps; r++) {
-      const t0 = options.clock.now();
-      pass();
-      best = Math.min(best, options.clock.now() - t0);
-    }
+    const best = bestTimeSync(options.clock, reps, pass);
     result[name] = Math.round((batches * batchSize) / (Math.max(best, 1e-3) / 1000));
   }
   return result;

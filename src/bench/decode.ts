@@ -20,6 +20,7 @@ import { decodeFiles, type ImageFile } from '../data/image/decode-files.ts';
 import { defaultConcurrency } from '../data/image/pool.ts';
 import type { Clock } from '../lib/clock.ts';
 import { mulberry32 } from '../lib/rng.ts';
+import { bestTime, perSecond } from './timing.ts';
 
 /** What `measureDecode` reports (rates rounded to 0.1 image/s). */
 export interface DecodeBenchReport {
@@ -68,14 +69,7 @@ function picture(height: number, width: number, seed: number): Buffer {
 
 /** Best images/s of 3 timed passes after one warm-up. */
 async function bestRate(clock: Clock, images: number, pass: () => Promise<unknown>): Promise<number> {
-  await pass();
-  let best = Infinity;
-  for (let r = 0; r < 3; r++) {
-    const t0 = clock.now();
-    await pass();
-    best = Math.min(best, clock.now() - t0);
-  }
-  return Math.round((images / (best / 1000)) * 10) / 10;
+  return perSecond(images, await bestTime(clock, 3, pass));
 }
 
 /** Writes the benchmark files, measures decode + resize for JPEG and PNG, removes the files. */

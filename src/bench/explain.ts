@@ -19,6 +19,7 @@ import { integratedGradients } from '../analysis/explain/integrated-gradients.ts
 import { occlusion } from '../analysis/explain/occlusion.ts';
 import { baselineImage, imageBatch, rescaleSpace } from '../analysis/explain/images.ts';
 import { gradCamLayer } from '../analysis/explain/layers.ts';
+import { bestTimeSync, perSecond } from './timing.ts';
 
 /** Images per second of each method (what `convlens bench --json` prints under a model). */
 export interface ExplainBenchReport {
@@ -43,14 +44,7 @@ export interface ExplainBenchOptions {
 
 /** Images per second of `run` (explaining `count` images): best of `reps` after a warm-up. */
 function rate(clock: Clock, count: number, reps: number, run: () => void): number {
-  run();
-  let best = Infinity;
-  for (let r = 0; r < reps; r++) {
-    const t0 = clock.now();
-    run();
-    best = Math.min(best, clock.now() - t0);
-  }
-  return Math.round((count / (Math.max(best, 1e-3) / 1000)) * 10) / 10;
+  return perSecond(count, Math.max(bestTimeSync(clock, reps, run), 1e-3));
 }
 
 /** Measure the explanation methods on `model` (inputs of `shape`, [0, 1] pixels) on the current backend. */

@@ -18,6 +18,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { BackendName, BackendRequest } from '../engine/backend.ts';
 import type { Executor } from '../engine/executor.ts';
 import { BENCH_MODELS, type BenchModel } from './models.ts';
+import { bestTime, perSecond } from './timing.ts';
 import type { DecodeBenchReport } from './decode.ts';
 import type { ExplainBenchReport } from './explain.ts';
 
@@ -62,16 +63,9 @@ function randomImages(shape: [number, number, number], seed: number) {
   };
 }
 
-/** Images per second of the best of `reps` timed runs of `pass` (after one untimed warm-up). */
-async function bestRate(clock: Clock, pass: () => Promise<void>, reps = 3): Promise<number> {
-  await pass();
-  let best = Infinity;
-  for (let r = 0; r < reps; r++) {
-    const t0 = clock.now();
-    await pass();
-    best = Math.min(best, clock.now() - t0);
-  }
-  return Math.round((IMAGES / (best / 1000)) * 10) / 10;
+/** Images per second of the best of 3 timed runs of `pass` (after one untimed warm-up). */
+async function bestRate(clock: Clock, pass: () => Promise<void>): Promise<number> {
+  return perSecond(IMAGES, await bestTime(clock, 3, pass));
 }
 
 async function trainRate(executor: Executor, clock: Clock): Promise<number> {

@@ -60,7 +60,7 @@ export function channelStats(pixels: Uint8Array, channels: number): ChannelStats
  * centred, divided by 1: dividing by 0 would turn it into NaN or ±Infinity, and Keras's
  * std + 1e-6 would blow any value that differs on new images up by a million. Returns `batch`.
  */
-export function standardize(batch: Float32Array, stats: ChannelStats, length: number = batch.length): Float32Array {
+export function standardize(batch: Float32Array, stats: { mean: ArrayLike<number>; std: ArrayLike<number> }, length: number = batch.length): Float32Array {
   const channels = stats.mean.length;
   if (length > batch.length || length % channels !== 0) {
     throw new RangeError(`standardize needs whole pixels of ${channels} channels within the batch; received length ${length} of ${batch.length}.`);

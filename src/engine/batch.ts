@@ -11,7 +11,7 @@
  */
 import type { AugmentSpec } from '../config/spec.ts';
 import { createAugmenter, imageSeed, imageSeeds, mixLabels, mixupPlan, mixupSeed, type Augmenter } from '../data/augment/index.ts';
-import { standardize, type ChannelStats } from '../data/normalize.ts';
+import { standardize } from '../data/normalize.ts';
 import { gatherBatch, gatherLabels } from '../data/preprocess.ts';
 
 /**
@@ -23,8 +23,7 @@ export type InputNormalization = { mean: number[]; std: number[] } | undefined;
 /** Standardize `length` floats of a batch in place (a no-op without normalization). */
 export function normalizeInputs(batch: Float32Array, normalization: InputNormalization, length: number): void {
   if (!normalization) return;
-  const stats: ChannelStats = { mean: Float64Array.from(normalization.mean), std: Float64Array.from(normalization.std), count: 0 };
-  standardize(batch, stats, length);
+  standardize(batch, normalization, length);
 }
 
 /** What a training batch needs besides the data. */

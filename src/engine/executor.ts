@@ -3,7 +3,6 @@
  * and whatever runs the steps. The loop never touches tensors; an executor owns the model,
  * the optimizer and the data, in this process (LocalExecutor) or spread over worker replicas.
  */
-import type * as tf from '@tensorflow/tfjs';
 import type { LayerSelector, OptimizerSpec } from '../config/spec.ts';
 import type { SavedTensor } from './checkpoint.ts';
 import type { StepResult } from './step.ts';
@@ -35,9 +34,4 @@ export interface Executor {
   /** Bytes held by tensors right now, summed over replicas (for the peak-memory figure). */
   tensorBytes(): Promise<number>;
   dispose(): Promise<void>;
-}
-
-/** The model an executor trains, for callers that need it afterwards (saving). */
-export interface HasModel {
-  readonly model: tf.LayersModel;
 }

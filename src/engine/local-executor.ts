@@ -9,7 +9,7 @@ import { setRandomStep } from '../model/random-step.ts';
 import { captureOptimizer, captureWeights, restoreOptimizer, restoreWeights, type SavedTensor } from './checkpoint.ts';
 import { batchSettings } from './step.ts';
 import { TrainBatches } from './batch.ts';
-import type { Executor, HasModel, StepPosition } from './executor.ts';
+import type { Executor, StepPosition } from './executor.ts';
 import { penalty } from './loss.ts';
 import { makeOptimizer, type PhaseOptimizer } from './optimizers.ts';
 import { predictProbabilities } from './predict.ts';
@@ -22,7 +22,7 @@ export interface LabeledSplit {
   count: number;
 }
 
-export class LocalExecutor implements Executor, HasModel {
+export class LocalExecutor implements Executor {
   readonly model: tf.LayersModel;
   private readonly baseLayers: readonly string[];
   private readonly settings: StepSettings;

@@ -229,7 +229,7 @@ export async function trainModel(input: TrainInput): Promise<TrainResult> {
       });
 
       let plateau = state.plateau;
-      if (phase.schedule.type === 'reduceOnPlateau') plateau = observePlateau(phase.schedule, plateau!, row[phase.schedule.monitor] ?? Number.NaN);
+      if (phase.schedule.type === 'reduceOnPlateau') plateau = observePlateau(phase.schedule, plateau!, monitorValue(row, phase.schedule.monitor));
       let earlyStopping = state.earlyStopping;
       let phaseDone = false;
       const record = { ...state.phases.at(-1)!, lastEpoch: epoch };

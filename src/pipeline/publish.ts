@@ -9,7 +9,7 @@
  *
  * For each experiment: its files, the test images with pages (publish-tests.ts: the images behind
  * each confusion cell up to a cap, the sample predictions, the explained images, the most
- * confident mistakes) as small crisp PNGs (publish-images.ts), and its notes from
+ * confident mistakes) as small crisp PNGs (render/images/test-image.ts), and its notes from
  * `content/notes/<id>.md` (publish-notes.ts). The directory is assembled beside the old one and
  * swapped in with a rename, so the site is never built from a half-published report.
  */
@@ -34,7 +34,7 @@ import { socialCard } from '../render/cards/card.ts';
 import { cardInput } from '../render/cards/from-entry.ts';
 import { sha256 } from './store.ts';
 import { mapLimit, PUBLISH_CONCURRENCY, writeFiles } from './publish-files.ts';
-import { testImagePng, testImageSize } from './publish-images.ts';
+import { testImagePng, testImageSize } from '../render/images/test-image.ts';
 import { readNotes } from './publish-notes.ts';
 import { DEFAULT_PER_CELL, pageIndices, selectCells, testEntry, testImagePath, type TestSelectionInput } from './publish-tests.ts';
 

@@ -4,6 +4,7 @@
  * functions take plain numbers, so the compare page's script (client/compare-picker.ts) uses
  * the same code when the reader picks another baseline.
  */
+import { count, lossText, percent } from './format.ts';
 import type { ExperimentEntry } from './report.ts';
 
 /** How a metric's values and differences are written. */
@@ -39,7 +40,6 @@ export const COMPARE_METRICS: readonly CompareMetric[] = [
   { key: 'epochs', label: 'Epochs trained', kind: 'count', better: null, value: (e) => e.history.length },
 ];
 
-const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const finite = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** A metric value as the tables write it ("91.23%", "0.2534", "0.912", "12,345"); "—" when missing. */
@@ -47,13 +47,13 @@ export function formatMetric(kind: MetricKind, value: number | null | undefined)
   if (!finite(value)) return '—';
   switch (kind) {
     case 'percent':
-      return `${(value * 100).toFixed(2)}%`;
+      return percent(value);
     case 'loss':
-      return value.toFixed(4);
+      return lossText(value);
     case 'score':
       return value.toFixed(3);
     case 'count':
-      return integer.format(value);
+      return count(value);
   }
 }
 
@@ -74,7 +74,7 @@ export function formatDelta(kind: MetricKind, value: number | null | undefined, 
     case 'score':
       return signed(Math.abs(d).toFixed(3), Number(d.toFixed(3)));
     case 'count':
-      return signed(integer.format(Math.abs(d)), d);
+      return signed(count(Math.abs(d)), d);
   }
 }
 

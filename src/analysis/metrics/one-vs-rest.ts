@@ -31,7 +31,8 @@ export interface OneVsRest {
 
 function analyze(counts: ThresholdCounts): BinaryAnalysis {
   const pr = prFromCounts(counts);
-  return { roc: rocFromCounts(counts), auc: rocAucFromCounts(counts), pr, averagePrecision: averagePrecisionOfCurve(pr) };
+  const roc = rocFromCounts(counts);
+  return { roc, auc: rocAucFromCounts(counts, roc), pr, averagePrecision: averagePrecisionOfCurve(pr) };
 }
 
 /** Mean of values; NaN if any is NaN (np.average semantics), NaN for none. */

@@ -109,13 +109,16 @@ export function trapezoidArea(x: readonly number[], y: readonly number[]): numbe
   return decreasing ? -area : area;
 }
 
-/** ROC AUC of a binary problem; NaN when only one class is present (current sklearn warns and returns nan). */
-export function rocAucFromCounts(counts: ThresholdCounts): number {
+/**
+ * ROC AUC of a binary problem; NaN when only one class is present (current sklearn warns and
+ * returns nan). Pass `roc` when the caller already built the curve from these counts.
+ */
+export function rocAucFromCounts(counts: ThresholdCounts, roc?: RocCurve): number {
   const positives = counts.tps[counts.tps.length - 1] ?? 0;
   const negatives = counts.fps[counts.fps.length - 1] ?? 0;
   if (positives === 0 || negatives === 0) return Number.NaN;
-  const roc = rocFromCounts(counts);
-  return trapezoidArea(roc.fpr, roc.tpr);
+  const curve = roc ?? rocFromCounts(counts);
+  return trapezoidArea(curve.fpr, curve.tpr);
 }
 
 /** `sklearn.metrics.roc_auc_score(truth, scores)` for a binary problem; NaN when undefined. */

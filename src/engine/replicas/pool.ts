@@ -131,11 +131,6 @@ export class ReplicaPool {
     return count;
   }
 
-  /** Load a saved model into every replica for inference (replacing any training setup). */
-  async loadModel(saved: { modelJson: string; weights: Uint8Array }): Promise<void> {
-    await this.all(() => ({ cmd: 'loadModel', modelJson: saved.modelJson, weights: saved.weights }));
-  }
-
   /**
    * Class probabilities [count × numClasses] of uint8 images through the replicas' current
    * model; each replica takes a contiguous share and runs it `batchSize / replicas` at a time.

@@ -43,8 +43,6 @@ export type Request =
   | { cmd: 'captureOptimizer' }
   | { cmd: 'restoreOptimizer'; saved: SavedTensor[] }
   | { cmd: 'tensorBytes' }
-  /** Load a saved model for inference only (replaces any training setup). */
-  | { cmd: 'loadModel'; modelJson: string; weights: Uint8Array }
   /** Class probabilities of this replica's share of `count` uint8 images, `batchSize` at a time, into `out`. */
   | { cmd: 'predict'; pixels: SharedArrayBuffer; count: number; shape: [number, number, number]; out: SharedArrayBuffer; numClasses: number; batchSize: number }
   | { cmd: 'teardown' };

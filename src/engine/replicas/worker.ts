@@ -6,7 +6,6 @@ import { parentPort } from 'node:worker_threads';
 import { UserError } from '../../lib/errors.ts';
 import { initEngine } from '../backend.ts';
 import type { Envelope, Reply } from './protocol.ts';
-import type { LayersModel } from '@tensorflow/tfjs';
 import { predictProbabilities } from '../predict.ts';
 import { Replica, share } from './replica.ts';
 
@@ -14,13 +13,10 @@ const port = parentPort!;
 let index = 0;
 let count = 1;
 let replica: Replica | undefined;
-let loaded: LayersModel | undefined;
 
 function dropModels(): void {
   replica?.dispose();
   replica = undefined;
-  loaded?.dispose();
-  loaded = undefined;
 }
 
 async function handle(request: Envelope): Promise<unknown> {
@@ -35,15 +31,9 @@ async function handle(request: Envelope): Promise<unknown> {
       dropModels();
       replica = await Replica.create(index, count, request);
       return null;
-    case 'loadModel': {
-      dropModels();
-      const { loadModel } = await import('../model-io.ts');
-      loaded = await loadModel({ modelJson: request.modelJson, weights: Buffer.from(request.weights) });
-      return null;
-    }
     case 'predict': {
-      const model = loaded ?? replica?.model;
-      if (!model) throw new Error('predict before setup or loadModel');
+      const model = replica?.model;
+      if (!model) throw new Error('predict before setup');
       const [lo, hi] = share(request.count, index, count);
       const perImage = request.shape[0] * request.shape[1] * request.shape[2];
       const pixels = new Uint8Array(request.pixels, lo * perImage, (hi - lo) * perImage);

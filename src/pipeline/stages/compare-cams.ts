@@ -8,6 +8,7 @@ import type { LayerChoice } from '../../config/spec.ts';
 import type { SavedModel } from '../../engine/model-io.ts';
 import type { InputNormalization } from '../../engine/batch.ts';
 import { UserError } from '../../lib/errors.ts';
+import { modelInputs } from './model-inputs.ts';
 
 /** What explaining one model needs. */
 export interface CamModel {
@@ -19,18 +20,6 @@ export interface CamModel {
 
 /** One map per image (h·w values at the image's resolution) and the layer they come from; or why there are none. */
 export type CamResult = { maps: Float32Array[]; layer: string } | { maps?: undefined; reason: string };
-
-/** Test images `indices` as model inputs: x/255, then the model's standardization. */
-export async function modelInputs(pixels: Uint8Array, indices: readonly number[], shape: readonly [number, number, number], normalization: InputNormalization): Promise<Float32Array> {
-  const { normalizeInputs } = await import('../../engine/batch.ts');
-  const size = shape[0] * shape[1] * shape[2];
-  const out = new Float32Array(indices.length * size);
-  indices.forEach((index, r) => {
-    for (let p = 0; p < size; p++) out[r * size + p] = pixels[index * size + p]! / 255;
-  });
-  normalizeInputs(out, normalization, out.length);
-  return out;
-}
 
 /**
  * Grad-CAM maps of `targets` (one class per image) for test images `indices`. A model without

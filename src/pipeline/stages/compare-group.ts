@@ -9,9 +9,10 @@ import { argmaxRows } from '../../analysis/metrics/classification.ts';
 import { fmtCount } from '../../render/format.ts';
 import type { Comparison } from './compare.ts';
 import type { PipelineContext } from '../context.ts';
+import { testImagePng } from '../../render/images/test-image.ts';
 import { camMaps, type CamResult } from './compare-cams.ts';
 import type { TestSetGroup } from './compare-groups.ts';
-import { imageScale, overlayPixels, tilePng } from './compare-overlays.ts';
+import { imageScale, overlayPixels } from './compare-overlays.ts';
 import { comparedImages } from './compare-select.ts';
 import type { CompareExperiment } from './compare.ts';
 
@@ -47,7 +48,7 @@ export async function compareGroup(ctx: PipelineContext, group: TestSetGroup, me
   const rows: Comparison['images'] = [];
   for (const [r, index] of indices.entries()) {
     const pixels = test.pixels.subarray(index * size, (index + 1) * size);
-    files.set(`${index}.png`, await tilePng(pixels, shape));
+    files.set(`${index}.png`, await testImagePng(pixels, shape));
     const perExperiment: Comparison['images'][number]['perExperiment'] = {};
     const max: Record<string, number> = {};
     for (const [m, e] of members.entries()) {
@@ -59,7 +60,7 @@ export async function compareGroup(ctx: PipelineContext, group: TestSetGroup, me
         const scale = imageScale([map]);
         // The map's own largest value: 0 for a map with no positive evidence (drawn on 0–1, all dark).
         max[e.id] = round(map.reduce((a, v) => (v > a ? v : a), 0));
-        files.set(`${index}-${e.id}.png`, await tilePng(overlayPixels(pixels, shape[2], map, scale), [shape[0], shape[1], 3]));
+        files.set(`${index}-${e.id}.png`, await testImagePng(overlayPixels(pixels, shape[2], map, scale), [shape[0], shape[1], 3]));
       }
       perExperiment[e.id] = { predicted: classes[p]!, confidence: e.analysis.probs[index * k + p]!, ...(map && { gradcam: `${folder}/${index}-${e.id}.png` }) };
     }

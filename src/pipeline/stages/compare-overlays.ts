@@ -3,13 +3,9 @@
  * models' maps of one image share one colour scale (viridis from 0 to the largest value any of
  * them reaches on that image), so a brighter region means more activation whichever model drew
  * it; the image underneath is greyed so the only colour is the map's, as in the Grad-CAM figure.
+ * The PNGs are encoded like the published test images (testImagePng in render/images/test-image.ts).
  */
-import sharp from 'sharp';
 import { colorize, overlay, type ColorScale } from '../../render/colormaps.ts';
-import { tileScale } from '../../render/images/tile.ts';
-
-/** The displayed size of an image's longer side, CSS px; images are upscaled by whole pixels towards it. */
-export const COMPARE_TILE = 112;
 
 /** Opacity of the map over the greyed image (the Grad-CAM figure's). */
 export const OVERLAY_ALPHA = 0.55;
@@ -25,14 +21,4 @@ export function imageScale(maps: readonly (Float32Array | undefined)[]): ColorSc
 /** RGB bytes of `map` on `scale` over the greyed `image` (h·w·c bytes). */
 export function overlayPixels(image: Uint8Array, channels: number, map: Float32Array, scale: ColorScale): Uint8Array {
   return overlay(image, channels, colorize(map, scale), OVERLAY_ALPHA);
-}
-
-/** Pixels (h·w·c bytes, c = 1 or 3) as a PNG upscaled by nearest neighbour to about COMPARE_TILE px. */
-export async function tilePng(pixels: Uint8Array, shape: readonly [number, number, number]): Promise<Buffer> {
-  const [h, w, c] = shape;
-  const s = tileScale(shape, COMPARE_TILE);
-  return sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width: w, height: h, channels: c as 1 | 3 } })
-    .resize(w * s, h * s, { kernel: 'nearest' })
-    .png({ compressionLevel: 9 })
-    .toBuffer();
 }

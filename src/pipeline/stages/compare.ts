@@ -30,6 +30,7 @@ import { codeVersion } from '../plan.ts';
 import { sha256 } from '../store.ts';
 import { groupByTestSet, type TestSetGroup, type TestSetInfo } from './compare-groups.ts';
 import type { AnalysisArtifact } from './analyze.ts';
+import type { GroupResult } from './compare-group.ts';
 import { storedFigures, storeFigures } from './figures.ts';
 import type { TrainArtifact } from './train.ts';
 
@@ -130,16 +131,20 @@ export async function compareStage(ctx: PipelineContext, experiments: readonly C
   for (const group of groupByTestSet(experiments.map((e) => e.dataset))) {
     const members = group.members.map((i) => experiments[i]!);
     const key = comparisonKey(group, members, images);
-    let stored = ctx.force ? undefined : await ctx.store.get('figures', key);
-    if (!stored) {
+    const stored = ctx.force ? undefined : await ctx.store.get('figures', key);
+    let made: GroupResult;
+    if (stored) {
+      const comparison = JSON.parse(stored.get('comparison.json')!.toString('utf8')) as Comparison;
+      stored.delete('comparison.json');
+      made = { comparison, files: stored };
+    } else {
       worked = true;
       const { compareGroup } = await import('./compare-group.ts');
-      const made = await compareGroup(ctx, group, members, images, groupSeed(members));
+      made = await compareGroup(ctx, group, members, images, groupSeed(members));
       await ctx.store.put('figures', key, new Map<string, Buffer | string>([...made.files, ['comparison.json', JSON.stringify(made.comparison, null, 2)]]));
-      stored = new Map([...made.files, ['comparison.json', Buffer.from(JSON.stringify(made.comparison))]]);
     }
-    comparisons.push(JSON.parse(stored.get('comparison.json')!.toString('utf8')) as Comparison);
-    for (const [name, bytes] of stored) if (name !== 'comparison.json') files.set(`compare/${group.name}/${name}`, bytes);
+    comparisons.push(made.comparison);
+    for (const [name, bytes] of made.files) files.set(`compare/${group.name}/${name}`, bytes);
   }
   return { figures, comparisons, files, seconds: worked ? (ctx.clock.now() - started) / 1000 : 0 };
 }

@@ -7,7 +7,7 @@
 import type { ExperimentSpec } from '../../config/spec.ts';
 import type { TrainingDiverged } from '../../engine/train.ts';
 import type { Figure, HistoryRow } from '../../site/report.ts';
-import { figureEntries } from './figures.ts';
+import { figureEntries, figureFiles } from './figures.ts';
 
 /** The partial run of a diverged experiment, as published. */
 export interface DivergedRun {
@@ -35,9 +35,7 @@ export async function divergedRun(spec: ExperimentSpec, error: TrainingDiverged)
     });
     figures = figureEntries([figure]);
     files.set('data/history.csv', data.text);
-    files.set(`figures/${figure.name}.svg`, figure.svg);
-    files.set(`figures/${figure.name}.png`, figure.png);
-    files.set(`figures/${figure.name}.${figure.dataExt}`, figure.data);
+    for (const [name, bytes] of figureFiles([figure])) files.set(`figures/${name}`, bytes);
   }
   return { diverged: { epoch: error.epoch, batch: error.batch }, history, figures, files };
 }

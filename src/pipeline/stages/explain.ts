@@ -11,6 +11,7 @@ import type { Dataset } from '../../data/index.ts';
 import { explainKey } from '../plan.ts';
 import type { PipelineContext } from '../context.ts';
 import type { AnalysisArtifact } from './analyze.ts';
+import { modelInputs } from './model-inputs.ts';
 import { figureEntries, storedFigures, storeFigures, type FiguresArtifact } from './figures.ts';
 import type { TrainArtifact } from './train.ts';
 
@@ -28,17 +29,6 @@ export interface ExplainSummary {
 
 export interface ExplainArtifact extends FiguresArtifact {
   summary: ExplainSummary;
-}
-
-/** Gather test images `indices` as model inputs (x/255, then the run's standardization). */
-function modelInputs(pixels: Uint8Array, indices: ArrayLike<number>, size: number, normalization: TrainArtifact['facts']['normalization'], normalize: (b: Float32Array, n: typeof normalization, l: number) => void): Float32Array {
-  const out = new Float32Array(indices.length * size);
-  for (let r = 0; r < indices.length; r++) {
-    const base = indices[r]! * size;
-    for (let p = 0; p < size; p++) out[r * size + p] = pixels[base + p]! / 255;
-  }
-  normalize(out, normalization, out.length);
-  return out;
 }
 
 /** Per-image figures (`sample-*`) belong to sample pages: their files are published, but not listed on the experiment page. */
@@ -61,7 +51,6 @@ export async function explainStage(ctx: PipelineContext, spec: ExperimentSpec, d
   const explain = await import('../../analysis/explain/index.ts');
   const { explainedImages, backgroundImages } = await import('../../analysis/explain/selection.ts');
   const { loadModel } = await import('../../engine/model-io.ts');
-  const { normalizeInputs } = await import('../../engine/batch.ts');
   const { channelStats } = await import('../../data/normalize.ts');
   const { explainFigures, METHOD_NAMES, sampleFigureNames } = await import('./explain-figures.ts');
 
@@ -72,9 +61,9 @@ export async function explainStage(ctx: PipelineContext, spec: ExperimentSpec, d
   const norm = run.facts.normalization;
   const trainMean = [...channelStats(dataset.train.pixels, shape[2]).mean];
   const space = norm ? explain.standardizeSpace(norm.mean, norm.std.map((s) => (s > 0 ? s : 1))) : explain.rescaleSpace(shape[2], trainMean);
-  const images = explain.imageBatch(modelInputs(dataset.test.pixels, indices, size, norm, normalizeInputs), shape);
+  const images = explain.imageBatch(await modelInputs(dataset.test.pixels, indices, shape, norm), shape);
   const backgroundIdx = backgroundImages(dataset.train.count, report.explain.expectedGradients.background, spec.seeds.report);
-  const background = explain.imageBatch(modelInputs(dataset.train.pixels, backgroundIdx, size, norm, normalizeInputs), shape);
+  const background = explain.imageBatch(await modelInputs(dataset.train.pixels, backgroundIdx, shape, norm), shape);
   const truth = Array.from(indices, (i) => dataset.test.labels[i]!);
   const preds = Array.from(indices, (i) => predicted[i]!);
 

@@ -46,17 +46,23 @@ export function figureEntries(rendered: readonly RenderedFigure[]): Figure[] {
   }));
 }
 
-/**
- * Store rendered figures under `figures/<key>` and describe them for report.json. `extra` files
- * are stored beside them (a stage's own summary) but not returned for publishing.
- */
-export async function storeFigures(ctx: PipelineContext, key: string, rendered: RenderedFigure[], seconds: number, extra: Map<string, string> = new Map()): Promise<FiguresArtifact> {
+/** The files of rendered figures (SVG, PNG, data), named within `figures/`. */
+export function figureFiles(rendered: readonly RenderedFigure[]): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   for (const f of rendered) {
     files.set(`${f.name}.svg`, Buffer.from(f.svg));
     files.set(`${f.name}.png`, f.png);
     files.set(`${f.name}.${f.dataExt}`, Buffer.from(f.data));
   }
+  return files;
+}
+
+/**
+ * Store rendered figures under `figures/<key>` and describe them for report.json. `extra` files
+ * are stored beside them (a stage's own summary) but not returned for publishing.
+ */
+export async function storeFigures(ctx: PipelineContext, key: string, rendered: RenderedFigure[], seconds: number, extra: Map<string, string> = new Map()): Promise<FiguresArtifact> {
+  const files = figureFiles(rendered);
   const figures = figureEntries(rendered);
   await ctx.store.put('figures', key, new Map<string, Buffer | string>([...files, ...extra, ['figures.json', JSON.stringify({ figures, seconds }, null, 2)]]));
   return { key, figures, files, seconds };

@@ -4,9 +4,8 @@
  * canvas, and the result's body is stacked on the shapes. The SVG then needs no font to display,
  * and resvg draws the same paths satori measured with.
  */
-import { readFileSync } from 'node:fs';
 import satori from 'satori';
-import { FONT_FAMILY, fontFiles } from '../fonts.ts';
+import { FONT_FAMILY, satoriFonts } from '../fonts.ts';
 
 /** A line of text: its top-left corner, size, weight and colour, CSS px. */
 export interface Label {
@@ -16,21 +15,6 @@ export interface Label {
   size: number;
   bold?: boolean;
   colour: string;
-}
-
-type Fonts = { name: string; data: Buffer; weight: 400 | 700; style: 'normal' }[];
-let fonts: Fonts | undefined;
-
-/** The bundled DejaVu Sans regular and bold, read once, in satori's font format. */
-export function satoriFonts(): Fonts {
-  if (!fonts) {
-    const files = fontFiles();
-    fonts = [
-      { name: FONT_FAMILY, data: readFileSync(files.regular), weight: 400, style: 'normal' },
-      { name: FONT_FAMILY, data: readFileSync(files.bold), weight: 700, style: 'normal' },
-    ];
-  }
-  return fonts;
 }
 
 /** Labels → glyph paths: satori's SVG body (its root element removed) for a `width`×`height` canvas. */

@@ -119,8 +119,3 @@ export function diagramGraph(rows: readonly DiagramLayerRow[]): DiagramGraph {
   const edges: [number, number][] = nodes.flatMap((n) => n.inputs.map((from) => [from, n.id] as [number, number]));
   return { nodes, edges, notes };
 }
-
-/** Ids of the nodes that read `id`, in id order. */
-export function readersOf(graph: DiagramGraph, id: number): number[] {
-  return graph.edges.filter(([from]) => from === id).map(([, to]) => to);
-}

@@ -4,7 +4,7 @@
  * font's advance widths (text-metrics.ts), so boxes fit the glyphs satori draws.
  */
 import { fmtCount } from '../format.ts';
-import { bundledMetrics } from '../text-metrics.ts';
+import { measure as textWidth } from '../text-fit.ts';
 import type { DiagramNode } from './graph.ts';
 
 /** Font sizes of a box's two lines and of the smaller annotations, CSS px. */
@@ -53,10 +53,7 @@ export function boxText(node: DiagramNode): BoxText {
 }
 
 /** Width of `text` in CSS px at `size` in the bundled font. */
-export function textWidth(text: string, size: number, bold = false): number {
-  const m = bundledMetrics();
-  return (bold ? m.bold : m.regular).advance(text) * size;
-}
+export { textWidth };
 
 /** `text` cut to fit `width` px, ending in "…" when cut. */
 export function fitText(text: string, width: number, size: number, bold = false): string {

@@ -3,9 +3,8 @@
  * draws text as glyph paths from the bundled font, so the SVG looks the same in every viewer
  * (no font needed), and resvg rasterizes it like every other figure.
  */
-import { readFileSync } from 'node:fs';
 import satori from 'satori';
-import { fontFiles, FONT_FAMILY } from '../fonts.ts';
+import { FONT_FAMILY, satoriFonts } from '../fonts.ts';
 import { BACKGROUND, INK, INK_MUTED } from '../theme.ts';
 import { wrapText } from '../text-fit.ts';
 
@@ -25,20 +24,7 @@ export function img(src: string, width: number, height: number): Element {
   return h('img', { width, height }, undefined, { src, width, height });
 }
 
-let fonts: { name: string; data: Buffer; weight: 400 | 700; style: 'normal' }[] | undefined;
-
-function loadFonts() {
-  if (!fonts) {
-    const files = fontFiles();
-    fonts = [
-      { name: FONT_FAMILY, data: readFileSync(files.regular), weight: 400, style: 'normal' },
-      { name: FONT_FAMILY, data: readFileSync(files.bold), weight: 700, style: 'normal' },
-    ];
-  }
-  return fonts;
-}
-
-/** One row: a label column, then the row's cells (images, or captioned images). */
+/** One row: a label column, then the row's cells. */
 export interface LayoutRow {
   label: string;
   cells: Element[];
@@ -86,14 +72,6 @@ export async function gridSvg(rows: LayoutRow[], cellWidth: number, cellHeight: 
         : []),
     ],
   );
-  const svg = await satori(tree as unknown as Parameters<typeof satori>[0], { width, height, fonts: loadFonts() });
+  const svg = await satori(tree as unknown as Parameters<typeof satori>[0], { width, height, fonts: satoriFonts() });
   return { svg, width, height };
-}
-
-/** An image with a small caption under it, as one cell of `width`×`height` (caption included). */
-export function captioned(src: string, imageSize: number, caption: string, width: number): Element {
-  return h('div', { display: 'flex', flexDirection: 'column', alignItems: 'center', width, gap: 2 }, [
-    img(src, imageSize, imageSize),
-    h('div', { display: 'flex', fontSize: 10, color: INK_MUTED, maxWidth: width, overflow: 'hidden', whiteSpace: 'nowrap' }, caption),
-  ]);
 }

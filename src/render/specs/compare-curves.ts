@@ -16,6 +16,7 @@ import { fmtValue, plural } from '../format.ts';
 import { INK_MUTED } from '../theme.ts';
 import type { ExperimentHistory } from './compare-metrics.ts';
 import { experimentColours, HIGHLIGHT } from './compare-palette.ts';
+import { hasValidation } from './training-curves.ts';
 
 /** One point of one curve. */
 export interface CurvePoint {
@@ -27,7 +28,7 @@ export interface CurvePoint {
 
 /** Experiments that recorded any validation value, and those that did not (by id). */
 export function splitByValidation(experiments: readonly ExperimentHistory[]): { drawn: ExperimentHistory[]; missing: string[] } {
-  const has = (e: ExperimentHistory) => e.history.some((r) => r.val_loss !== null || r.val_accuracy !== null);
+  const has = (e: ExperimentHistory) => hasValidation(e.history);
   return { drawn: experiments.filter(has), missing: experiments.filter((e) => !has(e)).map((e) => e.id) };
 }
 

@@ -1,9 +1,10 @@
 /**
- * Test images as small PNG files for the sample and confusion-cell pages: the stored pixels,
- * upscaled by a whole factor with sharp's nearest kernel so each source pixel stays a crisp
- * square (a 28×28 digit becomes 112×112, not a blur), written losslessly.
+ * Test images as small PNG files for the sample and confusion-cell pages and the compare page's
+ * overlays: the stored pixels, upscaled by a whole factor with sharp's nearest kernel so each
+ * source pixel stays a crisp square (a 28×28 digit becomes 112×112, not a blur), written losslessly.
  */
 import sharp from 'sharp';
+import { tileScale } from './tile.ts';
 
 /** [height, width, channels] of the test images; channels 1 (gray) or 3 (RGB). */
 export type ImageShape = readonly [number, number, number];
@@ -13,7 +14,7 @@ export const TEST_IMAGE_TARGET = 112;
 
 /** The whole factor that brings the longer side closest to TEST_IMAGE_TARGET (1 for images already that large). */
 export function testImageScale(shape: ImageShape): number {
-  return Math.max(1, Math.round(TEST_IMAGE_TARGET / Math.max(shape[0], shape[1])));
+  return tileScale(shape, TEST_IMAGE_TARGET);
 }
 
 /** The published size of a test image of `shape`. */

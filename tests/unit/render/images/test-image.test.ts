@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { testImagePng, testImageScale, testImageSize } from '../../../src/pipeline/publish-images.ts';
+import { testImagePng, testImageScale, testImageSize } from '../../../../src/render/images/test-image.ts';
 
 describe('test image size', () => {
   it('scales by the whole factor that brings the longer side nearest 112 pixels', () => {
