@@ -1,7 +1,11 @@
 /**
  * native/kernels.wasm is a build product committed beside its C sources: it must be exactly what
- * native/build.sh produces from them (needs clang and lld: apt-get install -y clang lld), and it
- * must be safe to link against tfjs's memory (only env.memory imported, no data segments).
+ * native/build.sh produces from them, and it must be safe to link against tfjs's memory (only
+ * env.memory imported, no data segments).
+ *
+ * The rebuild needs Debian's clang and lld 14 (other versions emit other bytes). Where they are
+ * absent the check is skipped and recorded as not run, with build.sh's reason, in the test's
+ * meta (scripts/test.js lists it); with CONVLENS_REQUIRE_NATIVE_BUILD=1 (CI) it fails instead.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,23 +13,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { notRun } from '../../../not-run.ts';
 import { wasmSectionIds } from '../../../../src/engine/kernels/native.ts';
 
 const dir = fileURLToPath(new URL('../../../../src/engine/kernels/native/', import.meta.url));
 const committed = readFileSync(join(dir, 'kernels.wasm'));
 
 describe('native/kernels.wasm', () => {
-  it('is byte-for-byte what native/build.sh builds from the committed C sources', () => {
+  it('is byte-for-byte what native/build.sh builds from the committed C sources', (ctx) => {
     const tmp = mkdtempSync(join(tmpdir(), 'convlens-native-'));
     try {
       const out = join(tmp, 'kernels.wasm');
       try {
         execFileSync('bash', [join(dir, 'build.sh'), out], { stdio: 'pipe' });
       } catch (error) {
-        const stderr = String((error as { stderr?: Buffer }).stderr ?? error);
+        const { status, stderr, code } = error as { status?: number; stderr?: Buffer; code?: string };
+        const reason = code === 'ENOENT' ? 'bash is not on PATH' : String(stderr ?? error).trim();
+        // Exit 3: the exact toolchain is not here, which says nothing about the committed bytes.
+        if ((status === 3 || code === 'ENOENT') && process.env.CONVLENS_REQUIRE_NATIVE_BUILD !== '1') notRun(ctx, reason);
         throw new Error(
-          `src/engine/kernels/native/build.sh failed, so the committed kernels.wasm cannot be checked against its sources. ` +
-            `It needs Debian's clang and lld 14 (apt-get install -y clang lld).\n${stderr}`,
+          `src/engine/kernels/native/build.sh failed, so the committed kernels.wasm cannot be checked against its sources.\n${reason}`,
         );
       }
       const rebuilt = readFileSync(out);
