@@ -65,6 +65,10 @@ export const messages = {
     `The HDF5 file ${path} holds no Keras model configuration (no "model_config" attribute). It may contain only weights (model.save_weights); ` +
     `save the whole model with model.save("model.h5") so convlens knows its layers.`,
 
+  keras1: (path: string, version: string) =>
+    `The HDF5 file ${path} was written by Keras ${version}, whose layer configurations (nb_filter, border_mode, …) convlens does not read. ` +
+    `Load it in Keras 2 (keras.models.load_model converts it) and save it again with model.save().`,
+
   badConfigJson: (path: string, where: string, detail: string) =>
     `The model configuration (${where}) in ${path} is not valid JSON (${detail}). The file is damaged; save the model again.`,
 
