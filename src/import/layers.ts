@@ -83,7 +83,7 @@ function box(v: unknown): [[number, number], [number, number]] {
 }
 
 function activation(ctx: LayerContext, layer: RawLayer, v: unknown): string {
-  let name = v ?? 'linear';
+  let name: unknown = v ?? 'linear';
   if (name !== null && typeof name === 'object') name = (name as Json)['class_name'] ?? (name as Json)['config'];
   const key = String(name);
   if (ACTIVATIONS[key] === undefined || (ctx.keras3 && key === 'hard_sigmoid'))

@@ -24,8 +24,9 @@ export interface WeightSource {
    * The layer's stored weights: `ordered` lists them as the file orders them (Keras's order:
    * trainable, then non-trainable) and must match in count; `named` is aligned with the
    * expected weights (undefined = missing). Undefined when the file has nothing for the layer.
+   * `all` is every layer with weights (some formats number layers by which have weights).
    */
-  find(layer: WeightedLayer): { ordered: StoredWeight[] } | { named: (StoredWeight | undefined)[] } | undefined;
+  find(layer: WeightedLayer, all: readonly WeightedLayer[]): { ordered: StoredWeight[] } | { named: (StoredWeight | undefined)[] } | undefined;
 }
 
 const sameShape = (expected: Shape, found: number[]) => expected.length === found.length && expected.every((d, i) => d === null || d === found[i]);
@@ -36,7 +37,7 @@ export function assembleWeights(path: string, layers: WeightedLayer[], source: W
   for (const layer of layers) {
     const layerName = layer.path.join('/');
     const own = layer.path[layer.path.length - 1]!;
-    const found = source.find(layer);
+    const found = source.find(layer, layers);
     const names = layer.expected.map((w) => w.name);
     if (!found) throw new UserError(messages.missingWeight(path, layerName, names[0]!, layer.expected[0]!.fileShape));
     let list: (StoredWeight | undefined)[];
