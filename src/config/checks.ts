@@ -3,8 +3,11 @@
  * valid. Each error points at the key that has to change.
  *
  *   data      folder and csv sources need a path, the npm sources take none; augmentation ranges are [lo, hi]
- *   model     exactly one of layers: / preset: / pretrained: (a pretrained base may have a layers: head);
- *             width: only with a preset; the layer graph (names, inputs) is sound (graph-check.ts)
+ *   data      normalize: { mean, std } lists agree with each other and with data.image.channels
+ *   model     exactly one of layers: / preset: / pretrained: / load: (a pretrained base may have a
+ *             layers: head); width: only with a preset; output/history/classes only with load:;
+ *             the layer graph (names, inputs) is sound (graph-check.ts)
+ *   train     required unless the model is imported with load:, and refused with it
  *   train     piecewise boundaries increase and have one factor more; cosine warm-up shorter than
  *             training; fineTune needs a pretrained base; val_* monitors need a validation split
  */
@@ -34,7 +37,27 @@ export function checkExperiment(input: ExperimentInput, loaded: LoadedYaml): Con
     if (Array.isArray(range) && range[0] > range[1]) at(['data', 'augment', key], messages.rangeOrder(range[0], range[1]), 'value');
   }
 
+  if (typeof d.normalize === 'object' && 'mean' in d.normalize) {
+    const { mean, std } = d.normalize;
+    const path: Path = ['data', 'normalize'];
+    if (mean.length !== std.length) at([...path, 'std'], messages.normalizeLengths(mean.length, std.length), 'value');
+    const channels = d.image.channels;
+    for (const [key, list] of [['mean', mean], ['std', std]] as const) {
+      if (channels !== undefined && list.length !== 1 && list.length !== channels) at([...path, key], messages.normalizeChannels(list.length, channels), 'value');
+    }
+  }
+
   const m = input.model;
+  if (m.load !== undefined) {
+    for (const other of ['layers', 'preset', 'pretrained', 'width'] as const) {
+      if (m[other] !== undefined) at(['model', other], messages.loadWithOthers(other));
+    }
+    if (input.train !== undefined) at(['train'], messages.trainWithLoad());
+    return errors;
+  }
+  for (const key of ['output', 'history', 'classes'] as const) {
+    if (m[key] !== undefined) at(['model', key], messages.onlyWithLoad(key));
+  }
   if (m.preset !== undefined && (m.layers !== undefined || m.pretrained !== undefined)) {
     at(['model', m.layers !== undefined ? 'layers' : 'pretrained'], messages.presetWithOthers(m.layers !== undefined ? 'layers' : 'pretrained'));
   } else if (m.preset === undefined && m.pretrained === undefined && m.layers === undefined) {
@@ -46,6 +69,7 @@ export function checkExperiment(input: ExperimentInput, loaded: LoadedYaml): Con
   }
 
   const t = input.train;
+  if (t === undefined) return errors;
   if (t.schedule.piecewise) {
     const { boundaries, factors } = t.schedule.piecewise;
     const path: Path = ['train', 'schedule', 'piecewise'];

@@ -60,7 +60,7 @@ const MISSING_HINTS: Record<string, string> = {
   title: 'Add title: followed by a short name for the report.',
   data: 'Add a data: section with at least source: fashion-mnist.',
   model: 'Add a model: section with a layers: list.',
-  train: 'Add a train: section with at least epochs: 10.',
+  train: 'Add a train: section with at least epochs: 10, or report on a model trained elsewhere with model.load.',
   'model.layers': 'Add layers: followed by a list such as - dense: { units: 10, activation: softmax }.',
   'train.epochs': 'Add epochs: 10, for example.',
   'data.source': 'Add source: fashion-mnist, or one of mnist, cifar10, folder, csv.',
@@ -212,7 +212,21 @@ export const messages = {
   rangeOrder: (lo: number, hi: number) => `expected [lower, upper], found ${lo} above ${hi}. Swap them, e.g. [${hi}, ${lo}].`,
 
   modelForm: () =>
-    'the model needs exactly one of layers: (a layer list), preset: (simple-cnn or resnet) or pretrained: (a saved model as the base). Add one of them.',
+    'the model needs exactly one of layers: (a layer list), preset: (simple-cnn or resnet), pretrained: (a saved model as the base) or load: (a model trained elsewhere). Add one of them.',
+
+  loadWithOthers: (other: string) =>
+    `load: imports a model trained elsewhere as it is, so it cannot be combined with ${other}:. Remove ${other}:, or to train a new head on a saved model use pretrained: { path: … } with layers:.`,
+
+  onlyWithLoad: (key: string) => `${key}: describes a model imported with model.load, but there is no load: here. Remove ${key}:, or add load: with the model file.`,
+
+  trainWithLoad: () =>
+    'an imported model (model.load) is reported as it is, not trained here, so train: has no meaning. Remove train:; to train further from a saved model use model.pretrained with a layers: head.',
+
+  normalizeLengths: (mean: number, std: number) =>
+    `mean: has ${mean} values and std: ${std}; give one value per channel in both (or one value each for every channel).`,
+
+  normalizeChannels: (count: number, channels: number) =>
+    `${count} values for ${channels}-channel images; give ${channels === 1 ? 'one value' : `${channels} values (red, green, blue), or one for every channel`}.`,
 
   presetWithOthers: (other: 'layers' | 'pretrained') =>
     `a preset defines the whole network, so it cannot be combined with ${other}:. Remove ${other}:, or remove preset: and write the layers yourself.`,

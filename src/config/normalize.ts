@@ -113,6 +113,16 @@ export function normalizeSelector(v: string | number | string[]): LayerSelector 
 }
 
 function normalizeModel(m: ExperimentInput['model'], file: string): ModelSpec {
+  const at = (written: string) => ({ path: resolve(dirname(file), written), pathAsWritten: written });
+  if (m.load !== undefined) {
+    return {
+      kind: 'imported',
+      ...at(m.load),
+      output: m.output ?? 'probabilities',
+      ...(m.history !== undefined && { history: at(m.history) }),
+      ...(m.classes !== undefined && { classes: [...m.classes] }),
+    };
+  }
   if (m.preset) return { kind: 'preset', preset: m.preset, width: m.width ?? 1 };
   const layers = (m.layers ?? []).map(normalizeLayer);
   if (m.pretrained) {
@@ -198,13 +208,13 @@ function choice<T>(o: object): T {
 const resolveMode = (mode: 'auto' | 'min' | 'max', monitor: Monitor): 'min' | 'max' =>
   mode !== 'auto' ? mode : monitor.endsWith('accuracy') ? 'max' : 'min';
 
-function normalizeSchedule(s: ExperimentInput['train']['schedule']): ScheduleSpec {
+function normalizeSchedule(s: NonNullable<ExperimentInput['train']>['schedule']): ScheduleSpec {
   if (s.reduceOnPlateau) return { type: 'reduceOnPlateau', ...s.reduceOnPlateau, mode: resolveMode(s.reduceOnPlateau.mode, s.reduceOnPlateau.monitor) };
   if (s.piecewise) return { type: 'piecewise', boundaries: [...s.piecewise.boundaries], factors: [...s.piecewise.factors] };
   return choice<ScheduleSpec>(s);
 }
 
-function normalizeTrain(t: ExperimentInput['train']): TrainSpec {
+function normalizeTrain(t: NonNullable<ExperimentInput['train']>): TrainSpec {
   const e = t.earlyStopping;
   const c = t.classWeights;
   return {
@@ -253,7 +263,7 @@ export function normalizeExperiment(input: ExperimentInput, origin: ExperimentOr
       onError: data.onError,
     },
     model: normalizeModel(input.model, origin.file),
-    train: normalizeTrain(train),
+    ...(train && { train: normalizeTrain(train) }),
     report: normalizeReport(input.report),
   };
 }

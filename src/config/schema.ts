@@ -207,16 +207,27 @@ export const dataSchema = z.strictObject({
     })
     .prefault({}),
   image: imageSchema.prefault({}),
-  normalize: z.enum(['rescale', 'standardize']).default('rescale'),
+  normalize: z
+    .union([
+      z.enum(['none', 'rescale', 'standardize']),
+      z.strictObject({ scale: z.number().gt(0), offset: z.number() }),
+      z.strictObject({ mean: z.array(z.number()).min(1).max(3), std: z.array(z.number().gt(0)).min(1).max(3) }),
+    ])
+    .default('rescale'),
   augment: augmentSchema.optional(),
   onError: z.enum(['fail', 'skip']).default('fail'),
 });
 
 /**
- * `layers` alone, `preset` (+ `width`) alone, or `pretrained` (+ optional `layers` as the head).
- * Which combinations are allowed is checked in checks.ts, where messages can name the keys.
+ * `layers` alone, `preset` (+ `width`) alone, `pretrained` (+ optional `layers` as the head), or
+ * `load` (a model trained elsewhere, + `output`, `history`, `classes`). Which combinations are
+ * allowed is checked in checks.ts, where messages can name the keys.
  */
 export const modelSchema = z.strictObject({
+  load: z.string().min(1).optional(),
+  output: z.enum(['probabilities', 'logits']).optional(),
+  history: z.string().min(1).optional(),
+  classes: z.array(z.string().min(1)).min(2).optional(),
   layers: z.array(layerSchema).min(1).optional(),
   preset: z.enum(PRESETS).optional(),
   width: z.number().gt(0).max(16).optional(),
@@ -282,7 +293,8 @@ export const experimentSchema = z.strictObject({
   seed: z.number().int().min(0).max(4294967295).default(42),
   data: dataSchema,
   model: modelSchema,
-  train: trainSchema,
+  // Absent exactly when model.load imports a trained model (checks.ts).
+  train: trainSchema.optional(),
   report: reportSchema.prefault({}),
 });
 

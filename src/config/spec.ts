@@ -161,7 +161,18 @@ export type LayerSelector =
   | { type: 'patterns'; patterns: string[] };
 
 /**
- * The network. Exactly one of three forms:
+ * How 0..255 pixels become the model's input, as written in `data.normalize`:
+ * `none` raw bytes; `rescale` x/255; `standardize` x/255 then (x − mean_c)/std_c with the
+ * training split's statistics; `{ scale, offset }` x·scale + offset; `{ mean, std }` x/255 then
+ * (x − mean_c)/std_c with these constants (one value applies to every channel).
+ */
+export type NormalizeSpec = 'none' | 'rescale' | 'standardize' | { scale: number; offset: number } | { mean: number[]; std: number[] };
+
+/** What an imported model's output layer gives: probabilities, or logits (the report applies softmax). */
+export type ModelOutput = 'probabilities' | 'logits';
+
+/**
+ * The network. Exactly one of four forms:
  * - `layers`: the layer list (a chain, or any DAG through `name`/`inputs`);
  * - `preset`: a named architecture, expanded by `model/presets.ts` (`width` multiplies channel counts);
  * - `pretrained`: a saved tfjs LayersModel used as the base, cut at `output` (a layer name; default
@@ -179,6 +190,19 @@ export type ModelSpec =
       output?: string;
       freeze: LayerSelector;
       layers: LayerSpec[];
+    }
+  /** A model trained elsewhere (Keras HDF5 or zip, or tfjs layers), read by src/import/; nothing is trained. */
+  | {
+      kind: 'imported';
+      /** Absolute path of the model file (written relative to the experiment file). */
+      path: string;
+      /** The path as written in the YAML, for the report. */
+      pathAsWritten: string;
+      output: ModelOutput;
+      /** Its training history (Keras CSVLogger CSV, or JSON of history.history), when given. */
+      history?: { path: string; pathAsWritten: string };
+      /** The model's output order as class names, when it differs from the dataset's. */
+      classes?: string[];
     };
 
 /** sgd/adam/rmsprop add weightDecay·w to the gradient (L2, as PyTorch); adamw decays the weights directly (decoupled). */
@@ -315,13 +339,33 @@ export interface ExperimentSpec {
      */
     split: { validation: number; test: number; stratify: boolean };
     image: ImageSpec;
-    /** `rescale`: x/255; `standardize`: then (x − mean_c)/std_c with per-channel statistics of the training split. */
-    normalize: 'rescale' | 'standardize';
+    normalize: NormalizeSpec;
     augment?: AugmentSpec;
     /** An unreadable image: stop with its name (`fail`), or leave it out and list it in the report (`skip`). */
     onError: 'fail' | 'skip';
   };
   model: ModelSpec;
-  train: TrainSpec;
+  /** Absent exactly when the model is imported (`model.kind === 'imported'`): nothing is trained. */
+  train?: TrainSpec;
   report: ReportSpec;
+}
+
+/** A model built from layers, a preset or a pretrained base: what `model/build.ts` builds. */
+export type BuiltModelSpec = Exclude<ModelSpec, { kind: 'imported' }>;
+
+/** An experiment that trains its model here. */
+export type TrainedSpec = ExperimentSpec & { model: BuiltModelSpec; train: TrainSpec };
+
+/** An experiment that reports on a model trained elsewhere (`model.load`). */
+export type ImportedSpec = ExperimentSpec & { model: Extract<ModelSpec, { kind: 'imported' }>; train?: undefined };
+
+/** The experiment as one that trains (config guarantees `train` for every model not imported). */
+export function trained(spec: ExperimentSpec): TrainedSpec {
+  if (spec.model.kind === 'imported' || spec.train === undefined) throw new Error(`trained: the experiment ${spec.id} has no training (model.load)`);
+  return spec as TrainedSpec;
+}
+
+/** Whether the experiment imports its model instead of training one. */
+export function isImported(spec: ExperimentSpec): spec is ImportedSpec {
+  return spec.model.kind === 'imported';
 }

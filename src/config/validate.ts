@@ -24,14 +24,29 @@ export type ValidateResult = { ok: true; value: ExperimentInput } | { ok: false;
 /** Check a loaded file against the experiment schema. */
 export function validateExperiment(loaded: LoadedYaml): ValidateResult {
   const result = experimentSchema.safeParse(loaded.data);
-  if (result.success) return { ok: true, value: result.data };
-  const located: Located[] = [];
+  const noTrain = missingTrain(loaded);
+  if (result.success && !noTrain) return { ok: true, value: result.data };
+  const located: Located[] = noTrain ? [{ error: noTrain, missing: '\0train' }] : [];
+  if (result.success) return { ok: false, errors: [noTrain!] };
   mapIssues(result.error.issues, experimentSchema, loaded.data, [], loaded, located);
   // `kernal: 3` makes both "unknown key kernal, did you mean kernel" and "missing kernel": keep the first.
   const suggested = new Set(located.flatMap((l) => (l.suggests ? [l.suggests] : [])));
   const errors = located.filter((l) => !(l.missing && suggested.has(l.missing))).map((l) => l.error);
   errors.sort((a, b) => a.line - b.line || a.col - b.col);
   return { ok: false, errors: errors.filter((e, i) => i === 0 || JSON.stringify(e) !== JSON.stringify(errors[i - 1])) };
+}
+
+/**
+ * `train:` is required unless `model.load` imports a trained model: a rule between two sections
+ * that the schema's shape cannot state, reported as the missing key it is.
+ */
+function missingTrain(loaded: LoadedYaml): ConfigError | undefined {
+  const data = loaded.data;
+  if (data === null || typeof data !== 'object' || Array.isArray(data) || Object.hasOwn(data, 'train')) return undefined;
+  const model = (data as Record<string, unknown>)['model'];
+  if (model !== null && typeof model === 'object' && Object.hasOwn(model, 'load')) return undefined;
+  const pos = keyPosition(loaded, []);
+  return { file: loaded.file, line: pos.line, col: pos.col, path: '', message: messages.missingKey('train', 'train', { kind: 'mapping' }) };
 }
 
 /** An error plus what it says about keys, so a misspelt key is not also reported as missing. */

@@ -72,3 +72,32 @@ export function standardize(batch: Float32Array, stats: { mean: ArrayLike<number
   }
   return batch;
 }
+
+/**
+ * Every `data.normalize` form as the one per-channel operation the engine applies after x/255:
+ * (x − mean_c)/std_c, or nothing (`rescale`). So imported models' input contracts need no new
+ * code path in training, inference or explanations:
+ *   none              x            = (x/255 − 0) / (1/255)
+ *   { scale, offset } x·a + b      = (x/255 − m) / s  with s = 1/(255·a), m = −b·s
+ *   { mean, std }     as written (one value applies to every channel)
+ *   standardize       the training split's statistics (`train`)
+ */
+export function inputNormalization(
+  normalize: 'none' | 'rescale' | 'standardize' | { scale: number; offset: number } | { mean: number[]; std: number[] },
+  channels: number,
+  train: () => ChannelStats,
+): { mean: number[]; std: number[] } | undefined {
+  const each = (v: number) => Array.from({ length: channels }, () => v);
+  const perChannel = (list: number[]) => (list.length === 1 ? each(list[0]!) : [...list]);
+  if (normalize === 'rescale') return undefined;
+  if (normalize === 'none') return { mean: each(0), std: each(1 / 255) };
+  if (normalize === 'standardize') {
+    const stats = train();
+    return { mean: [...stats.mean], std: [...stats.std] };
+  }
+  if ('scale' in normalize) {
+    const s = 1 / (255 * normalize.scale);
+    return { mean: each(-normalize.offset * s), std: each(s) };
+  }
+  return { mean: perChannel(normalize.mean), std: perChannel(normalize.std) };
+}

@@ -31,7 +31,8 @@ export interface HistoryRow {
   accuracy: number;
   val_loss: number | null;
   val_accuracy: number | null;
-  lr: number;
+  /** The learning rate of the epoch; null in an imported history that did not record it. */
+  lr: number | null;
 }
 
 /** Emitted after every batch; the progress display decides what to show. */

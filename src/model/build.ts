@@ -121,5 +121,8 @@ export async function buildModel(spec: ModelSpec, opts: BuildOptions): Promise<B
     }
     case 'pretrained':
       return buildPretrained(spec, opts);
+    case 'imported':
+      // The pipeline sends imported models through stages/import.ts; reaching here is a bug.
+      throw new Error('buildModel: an imported model (model.load) is read by src/import/, never built');
   }
 }

@@ -2,12 +2,12 @@
  * Plain-English descriptions of an experiment's training setup for the report ("adam
  * (learning rate 0.001, weight decay 0.0005)"). Pure; the site shows these strings as given.
  */
-import type { ExperimentSpec, LayerSelector, ScheduleSpec } from '../config/spec.ts';
+import type { ExperimentSpec, LayerSelector, NormalizeSpec, ScheduleSpec, TrainedSpec } from '../config/spec.ts';
 
 const num = (v: number) => String(Number(v.toPrecision(6)));
 
 /** "adam (learning rate 0.001)", with the settings that differ from a plain run. */
-export function optimizerText(spec: ExperimentSpec): string {
+export function optimizerText(spec: TrainedSpec): string {
   const o = spec.train.optimizer;
   const parts = [`learning rate ${num(o.learningRate)}`];
   if (o.type === 'sgd' && o.momentum > 0) parts.push(`momentum ${num(o.momentum)}${o.nesterov ? ', Nesterov' : ''}`);
@@ -48,7 +48,7 @@ function selectorText(s: LayerSelector, first: boolean): string {
 }
 
 /** The other training settings, one phrase each; empty when none is set. */
-export function regularizationText(spec: ExperimentSpec): string[] {
+export function regularizationText(spec: TrainedSpec): string[] {
   const t = spec.train;
   const out: string[] = [];
   if (t.labelSmoothing > 0) out.push(`label smoothing ${num(t.labelSmoothing)}`);
@@ -64,13 +64,13 @@ export function regularizationText(spec: ExperimentSpec): string[] {
 }
 
 /** Whether any layer written in the experiment carries a non-zero kernel regularizer. */
-function hasPenalties(spec: ExperimentSpec): boolean {
+function hasPenalties(spec: TrainedSpec): boolean {
   const layers = spec.model.kind === 'preset' ? [] : spec.model.layers;
   return layers.some((l) => 'kernelRegularizer' in l && l.kernelRegularizer !== undefined && (l.kernelRegularizer.l1 > 0 || l.kernelRegularizer.l2 > 0));
 }
 
 /** Whether `val_loss` is plain cross-entropy, comparable with the test loss and across experiments. */
-export function plainValidationLoss(spec: ExperimentSpec): boolean {
+export function plainValidationLoss(spec: TrainedSpec): boolean {
   return spec.train.labelSmoothing === 0 && !hasPenalties(spec);
 }
 
@@ -80,7 +80,7 @@ export function plainValidationLoss(spec: ExperimentSpec): boolean {
  * objective, so without this sentence a reader sees validation loss 0.49 beside test loss 0.25
  * for a model that predicts both sets equally well. Undefined when the two are the same measure.
  */
-export function objectiveText(spec: ExperimentSpec): string | undefined {
+export function objectiveText(spec: TrainedSpec): string | undefined {
   const t = spec.train;
   const penalized = hasPenalties(spec);
   const weighted = t.classWeights !== undefined;
@@ -94,6 +94,19 @@ export function objectiveText(spec: ExperimentSpec): string | undefined {
     weighted ? ' (training images weighted by class, validation images not)' : '',
   ].join('');
   return `Training and validation loss are the training objective: ${objective}. The test loss is plain cross-entropy, so it reads lower than the validation loss for equally good predictions.`;
+}
+
+/** What `data.normalize` does to a pixel, in words ("pixel values divided by 255 (range 0 to 1)"). */
+export function normalizeText(n: NormalizeSpec): string {
+  if (n === 'none') return 'none, pixel values 0 to 255 as they are';
+  if (n === 'rescale') return 'pixel values divided by 255 (range 0 to 1)';
+  if (n === 'standardize') return 'pixel values divided by 255, then standardized per channel with the mean and standard deviation of the training split';
+  if ('scale' in n) {
+    const lo = n.offset;
+    const hi = 255 * n.scale + n.offset;
+    return `pixel values × ${num(n.scale)} ${n.offset < 0 ? '−' : '+'} ${num(Math.abs(n.offset))} (range ${num(lo)} to ${num(hi)})`;
+  }
+  return `pixel values divided by 255, then per channel (x − mean) / std with mean ${n.mean.map(num).join(', ')} and std ${n.std.map(num).join(', ')}`;
 }
 
 /** How the data was prepared, one sentence each: source, image size, normalization, augmentation. */
@@ -111,11 +124,7 @@ export function dataDescription(spec: ExperimentSpec, shape: readonly number[], 
     : `${h}×${w} pixels as stored`;
   const channels = d.image.channels ? `, converted to ${c === 1 ? 'grayscale' : 'RGB'}` : `, ${c === 1 ? 'grayscale' : 'RGB'}`;
   out.push(`Images: ${resize}${channels}.`);
-  out.push(
-    d.normalize === 'standardize'
-      ? 'Normalization: pixel values divided by 255, then standardized per channel with the mean and standard deviation of the training split.'
-      : 'Normalization: pixel values divided by 255 (range 0 to 1).',
-  );
+  out.push(`Normalization: ${normalizeText(d.normalize)}.`);
   const a = d.augment;
   if (a) {
     const parts: string[] = [];

@@ -7,6 +7,7 @@
  *     2. data      data/              → Dataset + digest   (binary-cached source)
  *        views     stages/data-views  → data figures       [figures/<data views key>]
  *     3. train     stages/train.ts    → model + history    [runs/<train key>]
+ *     or import    stages/import.ts   → the same, from a model file (model.load)   [runs/<import key>]
  *     4. analyze   stages/analyze.ts  → test metrics       [analysis/<analysis key>]
  *     5. figures   stages/figures.ts  → SVG/PNG/data       [figures/<figures key>]
  *        explain   stages/explain.ts  → interpretability   [figures/<explain key>]
@@ -18,7 +19,7 @@
  */
 import { join } from 'node:path';
 import { loadExperiments, formatConfigError } from '../config/index.ts';
-import type { ExperimentSpec } from '../config/spec.ts';
+import { isImported, trained, type ExperimentSpec } from '../config/spec.ts';
 import { loadDataset, type Dataset } from '../data/index.ts';
 import { channelStats } from '../data/normalize.ts';
 import { initEngine, type BackendRequest, type Engine } from '../engine/backend.ts';
@@ -36,6 +37,7 @@ import { divergedRun } from './stages/diverged.ts';
 import { TrainingDiverged } from '../engine/train.ts';
 import { compareExperiment, compareStage, type CompareExperiment } from './stages/compare.ts';
 import { trainStage } from './stages/train.ts';
+import { chanceWarning, importStage } from './stages/import.ts';
 import { openStore } from './store.ts';
 import { prepareCache, removeStaleSiteBuilds, removeStaleTemporaries } from './cache-dir.ts';
 import { lockCache } from './lock.ts';
@@ -97,12 +99,17 @@ function channelSummary(dataset: Dataset): { mean: number[]; std: number[] } {
 async function runExperiment(ctx: PipelineContext, spec: ExperimentSpec): Promise<{ result: ExperimentResult; compare: CompareExperiment }> {
   const { dataset, warnings } = await loadDataset(spec.data, spec.seeds, { cacheDir: ctx.cacheDir });
   for (const w of warnings) ctx.log.warn(`${spec.id}: ${w}`);
-  if (spec.train.batchSize > dataset.train.count) {
+  if (spec.train && spec.train.batchSize > dataset.train.count) {
     ctx.log.warn(`${spec.id}: train.batchSize ${spec.train.batchSize} is larger than the ${dataset.train.count} training images; using batches of ${dataset.train.count}.`);
   }
   const dataViews = await dataViewsStage(ctx, spec, dataset);
-  const run = await trainStage(ctx, spec, dataset);
+  // The seam for models trained elsewhere: either stage leaves the same artifact.
+  const run = isImported(spec) ? await importStage(ctx, spec, dataset) : await trainStage(ctx, trained(spec), dataset);
   const analysis = await analyzeStage(ctx, dataset, run, spec.report);
+  if (run.facts.imported) {
+    const warning = chanceWarning(analysis.metrics.accuracy, dataset.classes.length, spec.data.normalize);
+    if (warning) ctx.log.warn(`${spec.id}: ${warning}`);
+  }
   const figures = await figuresStage(ctx, {
     analysisKey: analysis.key,
     history: run.facts.history,
@@ -114,6 +121,7 @@ async function runExperiment(ctx: PipelineContext, spec: ExperimentSpec): Promis
     report: spec.report,
     reportSeed: spec.seeds.report,
     layers: run.facts.summary.layers,
+    imported: run.facts.imported !== undefined,
   });
   const explained = await explainStage(ctx, spec, dataset, run, analysis);
   // Only the test split is kept for the comparison, not the whole dataset.

@@ -11,7 +11,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ExperimentSpec } from '../config/spec.ts';
+import type { ExperimentSpec, ImportedSpec, TrainedSpec } from '../config/spec.ts';
 import { sha256 } from './store.ts';
 
 const SRC = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -55,7 +55,7 @@ function trainingConfig(spec: ExperimentSpec): unknown {
 }
 
 /** How many replicas train on `backend`: native TensorFlow runs one process over all cores. */
-export function effectiveReplicas(spec: ExperimentSpec, backend: string): number {
+export function effectiveReplicas(spec: TrainedSpec, backend: string): number {
   return backend === 'tensorflow' ? 1 : spec.train.replicas;
 }
 
@@ -63,10 +63,23 @@ export function effectiveReplicas(spec: ExperimentSpec, backend: string): number
  * The training cache key. `tfjsVersion` matters because kernels can change numerics; the
  * replica count because each replica normalizes batch norm over its share of the batch.
  */
-export function trainKey(spec: ExperimentSpec, datasetDigest: string, backend: string, tfjsVersion: string, baseDigest?: string): string {
+export function trainKey(spec: TrainedSpec, datasetDigest: string, backend: string, tfjsVersion: string, baseDigest?: string): string {
   const config = { ...(trainingConfig(spec) as object), train: { ...spec.train, replicas: effectiveReplicas(spec, backend) } };
   // A pretrained base's path says nothing about its weights: its content digest does.
   return sha256(JSON.stringify({ config, data: datasetDigest, ...(baseDigest && { base: baseDigest }), code: codeVersion(['engine', 'model', 'data', 'lib']), backend, tfjsVersion }));
+}
+
+/**
+ * The import cache key, in place of the train key for `model.load`: the model file's bytes, the
+ * input contract (normalization, size via the data digest, output kind, class order), the history
+ * file's bytes, and the code that reads and adapts models. Title and report settings are not in
+ * it: editing them re-renders without re-reading the model.
+ */
+export function importKey(spec: ImportedSpec, datasetDigest: string, modelDigest: string, historyDigest: string | undefined, backend: string, tfjsVersion: string): string {
+  const { output, classes } = spec.model;
+  const contract = { normalize: spec.data.normalize, output, classes: classes ?? null };
+  const code = codeVersion(['import', 'engine', 'model', 'data', 'lib']);
+  return sha256(JSON.stringify({ kind: 'imported', model: modelDigest, contract, history: historyDigest ?? null, data: datasetDigest, code, backend, tfjsVersion }));
 }
 
 /** The analysis cache key (predictions and metrics on the test set). */

@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ExperimentSpec } from '../config/spec.ts';
+import { isImported, trained, type ExperimentSpec } from '../config/spec.ts';
 import { predictionRows } from '../analysis/evaluate.ts';
 import { toCsv } from '../render/csv.ts';
 import { historyCsv } from '../render/figure.ts';
@@ -94,6 +94,14 @@ function manifestOf(r: ExperimentResult): RunManifest {
     trainImagesPerSecond: Math.round(r.run.facts.imagesPerSecond),
     memory: r.run.facts.memory,
     cached: r.run.cached,
+    ...(r.run.facts.imported && { origin: r.run.facts.imported }),
+    input: {
+      size: [r.dataset.shape[0], r.dataset.shape[1]],
+      channels: r.dataset.shape[2],
+      normalize: r.spec.data.normalize,
+      ...(r.run.facts.normalization && { mean: r.run.facts.normalization.mean, std: r.run.facts.normalization.std }),
+      classes: r.dataset.classes,
+    },
   };
 }
 
@@ -172,7 +180,8 @@ async function testImageFiles(r: ExperimentResult, tests: ExperimentEntry['tests
 
 function entryOf(r: ExperimentResult, manifest: RunManifest, options: { perCell: number; notes: string | undefined }): ExperimentEntry {
   const samples = pickSamples(r.analysis.evaluation.count, r.spec.report.samples, r.spec.seeds.report);
-  const objective = objectiveText(r.spec);
+  const spec = isImported(r.spec) ? undefined : trained(r.spec);
+  const objective = spec && objectiveText(spec);
   return {
     id: r.spec.id,
     title: r.spec.title,
@@ -190,16 +199,19 @@ function entryOf(r: ExperimentResult, manifest: RunManifest, options: { perCell:
       notes: r.dataset.notes,
     },
     model: { layers: r.run.facts.summary.layers, params: r.run.facts.summary.params, chain: r.run.facts.summary.chain },
-    train: {
-      epochs: r.spec.train.epochs + (r.spec.train.fineTune?.epochs ?? 0),
-      batchSize: r.spec.train.batchSize,
-      optimizer: optimizerText(r.spec),
-      schedule: scheduleText(r.spec.train.schedule),
-      settings: regularizationText(r.spec),
-      ...(objective !== undefined && { objective }),
-      plainValidationLoss: plainValidationLoss(r.spec),
-      phases: r.run.facts.phases,
-    },
+    ...(r.run.facts.imported && { imported: r.run.facts.imported }),
+    ...(spec && {
+      train: {
+        epochs: spec.train.epochs + (spec.train.fineTune?.epochs ?? 0),
+        batchSize: spec.train.batchSize,
+        optimizer: optimizerText(spec),
+        schedule: scheduleText(spec.train.schedule),
+        settings: regularizationText(spec),
+        ...(objective !== undefined && { objective }),
+        plainValidationLoss: plainValidationLoss(spec),
+        phases: r.run.facts.phases,
+      },
+    }),
     metrics: performance(r),
     samples: samples.map((index) => sample(r, index)),
     history: r.run.facts.history,
@@ -212,10 +224,10 @@ function entryOf(r: ExperimentResult, manifest: RunManifest, options: { perCell:
     downloads: [
       { label: 'Test metrics (metrics.json)', path: 'data/metrics.json' },
       { label: 'Test predictions (predictions.csv)', path: 'data/predictions.csv' },
-      { label: 'Training history (history.csv)', path: 'data/history.csv' },
+      ...(r.run.facts.history.length > 0 ? [{ label: `${r.run.facts.imported ? 'Imported training' : 'Training'} history (history.csv)`, path: 'data/history.csv' }] : []),
       { label: 'Reproducibility manifest (manifest.json)', path: 'data/manifest.json' },
       { label: 'Experiment definition (experiment.yaml)', path: 'data/experiment.yaml' },
-      { label: 'Trained model, TensorFlow.js layers format (model.json)', path: 'model/model.json' },
+      { label: `${r.run.facts.imported ? 'Imported' : 'Trained'} model, TensorFlow.js layers format (model.json)`, path: 'model/model.json' },
       { label: 'Model weights (weights.bin)', path: 'model/weights.bin' },
     ],
   };

@@ -94,7 +94,8 @@ export function verdict(kind: MetricKind, better: Better, value: number | null |
  * cross-entropy (label smoothing, weight penalties raise them): undefined when all compare alike.
  */
 export function validationLossCaveat(experiments: readonly ExperimentEntry[]): string | undefined {
-  const ids = experiments.filter((e) => !e.train.plainValidationLoss).map((e) => e.id);
+  // An imported model's history comes from training convlens did not see; it has nothing to warn about.
+  const ids = experiments.filter((e) => e.train !== undefined && !e.train.plainValidationLoss).map((e) => e.id);
   if (ids.length === 0 || experiments.length < 2) return undefined;
   const list = ids.length === 1 ? ids[0] : `${ids.slice(0, -1).join(', ')} and ${ids.at(-1)}`;
   return `Validation losses are not measured alike: ${list} ${ids.length === 1 ? 'trains' : 'train'} with label smoothing or weight penalties, which raise ${ids.length === 1 ? 'its' : 'their'} validation loss. Compare test loss instead: it is plain cross-entropy for every experiment.`;

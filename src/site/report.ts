@@ -28,7 +28,8 @@ export const HistoryRowSchema = z.object({
   accuracy: z.number(),
   val_loss: z.number().nullable(),
   val_accuracy: z.number().nullable(),
-  lr: z.number(),
+  /** Null in an imported model's history that did not record the rate. */
+  lr: z.number().nullable(),
 });
 export type HistoryRow = z.infer<typeof HistoryRowSchema>;
 
@@ -85,8 +86,42 @@ export const RunManifestSchema = z.object({
   trainImagesPerSecond: z.number(),
   /** Peak bytes in tensors (all replicas) and peak resident memory of the build process. */
   memory: z.object({ peakTensorBytes: z.number(), peakRssBytes: z.number() }),
+  /** Where an imported model came from (absent for models trained here). */
+  origin: z.lazy(() => ImportedOriginSchema).optional(),
+  /**
+   * How a reader feeds the published model: images of `size` with `channels`, pixels 0..255 mapped
+   * per channel to (x/255 − mean_c)/std_c (identity when absent: x/255), outputs in `classes` order.
+   */
+  input: z
+    .object({
+      size: z.tuple([z.number(), z.number()]),
+      channels: z.number(),
+      normalize: z.union([z.string(), z.record(z.string(), z.union([z.number(), z.array(z.number())]))]),
+      mean: z.array(z.number()).optional(),
+      std: z.array(z.number()).optional(),
+      classes: z.array(z.string()),
+    })
+    .optional(),
 });
 export type RunManifest = z.infer<typeof RunManifestSchema>;
+
+/** An imported model's file and what made it (src/import/). */
+export const ImportedOriginSchema = z.object({
+  /** The file name (no directories: the report never shows local paths). */
+  file: z.string(),
+  /** 'tfjs-layers', 'keras-h5' or 'keras-zip'. */
+  format: z.string(),
+  /** The tool and version that wrote the file, e.g. "Keras 2.4.0". */
+  producer: z.string(),
+  sha256: z.string(),
+  /** What the file's output layer gives; softmax was appended for the report when `logits`. */
+  output: z.enum(['probabilities', 'logits']),
+  /** The output order as class names, when it differs from the dataset's (a permutation layer was appended). */
+  classes: z.array(z.string()).optional(),
+  /** The history file's name, when the training curves come from one. */
+  history: z.string().optional(),
+});
+export type ImportedOrigin = z.infer<typeof ImportedOriginSchema>;
 
 export const ExperimentEntrySchema = z.object({
   id: z.string(),
@@ -124,6 +159,8 @@ export const ExperimentEntrySchema = z.object({
   /** Test images with their own pages: the sample predictions, the explained images, and those behind confusion cells. */
   tests: z.array(TestImageSchema).default([]),
   confusionCells: z.array(ConfusionCellSchema).default([]),
+  /** Set when the model was trained elsewhere and imported (`model.load`); `train` is then absent. */
+  imported: ImportedOriginSchema.optional(),
   train: z.object({
     /** Planned epochs, fine-tuning included. */
     epochs: z.number(),
@@ -146,7 +183,7 @@ export const ExperimentEntrySchema = z.object({
         restoredEpoch: z.number().optional(),
       }),
     ),
-  }),
+  }).optional(),
   metrics: z.object({
     accuracy: z.number(),
     loss: z.number(),

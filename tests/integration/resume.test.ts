@@ -53,12 +53,12 @@ async function train(resume?: Checkpoint, checkpoints?: Checkpoint[], pool?: Rep
     augmentSeed: spec.seeds.augment,
   };
   const executor: Executor = pool
-    ? await pool.trainer({ model: spec.model, ...options }, settings, dataset.train, dataset.validation, spec.train.batchSize)
-    : new LocalExecutor(built, settings, dataset.train, dataset.validation, spec.train.batchSize);
+    ? await pool.trainer({ model: spec.model, ...options }, settings, dataset.train, dataset.validation, spec.train!.batchSize)
+    : new LocalExecutor(built, settings, dataset.train, dataset.validation, spec.train!.batchSize);
   try {
     const result = await trainModel({
       executor,
-      spec: spec.train,
+      spec: spec.train!,
       shuffleSeed: spec.seeds.shuffle,
       numClasses: 10,
       train: dataset.train,

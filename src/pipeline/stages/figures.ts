@@ -88,6 +88,8 @@ export interface FiguresInput {
   reportSeed: number;
   /** The model's layer table, drawn as the architecture diagram. */
   layers: readonly LayerRow[];
+  /** True for a model trained elsewhere: its curves (if any) come from an imported history file. */
+  imported?: boolean;
 }
 
 /** Render every figure, or return the stored set with the same key. */
@@ -111,16 +113,23 @@ export async function figuresStage(ctx: PipelineContext, input: FiguresInput): P
   const matrix = ev.confusion.counts;
   const marks = curves.trainingMarks(input.phases);
 
+  // An imported model without a history file has no curves to draw.
+  const trainingCurves =
+    history.length === 0
+      ? []
+      : [
+          await renderFigure({
+            name: 'training-curves',
+            title: input.imported ? 'Training curves (imported history)' : 'Training curves',
+            spec: curves.trainingCurvesSpec(history, marks),
+            alt: `${input.imported ? 'From the imported training history. ' : ''}${curves.trainingCurvesAlt(history, marks)}`,
+            data: historyCsv(history),
+          }),
+        ];
   const rendered = [
     await architectureFigure(input.layers),
-    await renderFigure({
-      name: 'training-curves',
-      title: 'Training curves',
-      spec: curves.trainingCurvesSpec(history, marks),
-      alt: curves.trainingCurvesAlt(history, marks),
-      data: historyCsv(history),
-    }),
-    ...(rate.rateVaries(history)
+    ...trainingCurves,
+    ...(history.length > 0 && rate.rateVaries(history)
       ? [
           await renderFigure({
             name: 'learning-rate',

@@ -5,12 +5,13 @@
  * `checkpoints/<train key>` lets a killed build resume where it stopped.
  */
 import { isoNow } from '../../lib/clock.ts';
-import type { ExperimentSpec } from '../../config/spec.ts';
+import type { ExperimentSpec, TrainedSpec } from '../../config/spec.ts';
 import type { Dataset } from '../../data/index.ts';
-import { channelStats } from '../../data/normalize.ts';
+import { channelStats, inputNormalization as normalizationOf } from '../../data/normalize.ts';
 import type { HistoryRow, PhaseRecord } from '../../engine/train.ts';
 import type { SavedModel } from '../../engine/model-io.ts';
 import type { ModelSummary } from '../../model/summary.ts';
+import type { ImportedOrigin } from '../../site/report.ts';
 import { clearCheckpoints, loadCheckpoint, saveCheckpoint } from '../checkpoints.ts';
 import { effectiveReplicas, trainKey } from '../plan.ts';
 import type { Executor } from '../../engine/executor.ts';
@@ -36,6 +37,8 @@ export interface RunFacts {
   trainedAt?: string;
   /** Set when this run continued from a checkpoint of an interrupted build (the epoch it resumed after). */
   resumedAfterEpoch?: number;
+  /** Set when the model was trained elsewhere and imported (stages/import.ts); nothing was trained. */
+  imported?: ImportedOrigin;
 }
 
 export interface TrainArtifact {
@@ -46,15 +49,13 @@ export interface TrainArtifact {
   cached: boolean;
 }
 
-/** The training split's per-channel statistics when `data.normalize` is `standardize`. */
+/** What the model's inputs are after x/255, per `data.normalize` (training statistics only for `standardize`). */
 export function inputNormalization(spec: ExperimentSpec, dataset: Dataset): { mean: number[]; std: number[] } | undefined {
-  if (spec.data.normalize !== 'standardize') return undefined;
-  const stats = channelStats(dataset.train.pixels, dataset.shape[2]);
-  return { mean: [...stats.mean], std: [...stats.std] };
+  return normalizationOf(spec.data.normalize, dataset.shape[2], () => channelStats(dataset.train.pixels, dataset.shape[2]));
 }
 
 /** Train `spec` on `dataset`, or return the stored run with the same key. */
-export async function trainStage(ctx: PipelineContext, spec: ExperimentSpec, dataset: Dataset): Promise<TrainArtifact> {
+export async function trainStage(ctx: PipelineContext, spec: TrainedSpec, dataset: Dataset): Promise<TrainArtifact> {
   const engine = await ctx.engine();
   const baseDigest = spec.model.kind === 'pretrained' ? await (await import('../../model/pretrained-files.ts')).pretrainedDigest(spec.model.path) : undefined;
   const key = trainKey(spec, dataset.digest, engine.backend, engine.versions['tfjs'] ?? '', baseDigest);

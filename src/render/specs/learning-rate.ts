@@ -16,10 +16,13 @@ const PANEL = { width: 300, height: 160 } as const;
 /** Rates spanning more than this ratio are drawn on a log axis, so a decay's tail stays readable. */
 const LOG_RATIO = 20;
 
-/** Whether the run's learning rate changed at all. */
+/** Whether the run's learning rate is known for every epoch and changed at all. */
 export function rateVaries(rows: readonly HistoryRow[]): boolean {
-  return rows.some((r) => r.lr !== rows[0]!.lr);
+  return rows.every((r) => r.lr !== null) && rows.some((r) => r.lr !== rows[0]!.lr);
 }
+
+/** The rates of a history whose every rate is known (`rateVaries`). */
+const ratesOf = (rows: readonly HistoryRow[]): number[] => rows.map((r) => r.lr ?? Number.NaN);
 
 /** A rate in three significant digits, without trailing zeros ("0.002", "0.000293", "1.5e-7"). */
 export function rateText(v: number): string {
@@ -27,7 +30,7 @@ export function rateText(v: number): string {
 }
 
 function logScale(rows: readonly HistoryRow[]): boolean {
-  const rates = rows.map((r) => r.lr).filter((v) => v > 0);
+  const rates = ratesOf(rows).filter((v) => v > 0);
   return rates.length === rows.length && Math.max(...rates) / Math.min(...rates) > LOG_RATIO;
 }
 
@@ -73,7 +76,7 @@ export function learningRateSpec(rows: readonly HistoryRow[], marks: readonly Tr
  * changed in steps (a piecewise or step schedule).
  */
 export function learningRateAlt(rows: readonly HistoryRow[]): string {
-  const rates = rows.map((r) => r.lr);
+  const rates = ratesOf(rows);
   const first = rates[0]!;
   let peak = 0;
   for (let i = 1; i < rates.length; i++) if (rates[i]! > rates[peak]!) peak = i;

@@ -20,7 +20,7 @@ export interface TrainingMark {
   kind: 'fineTune' | 'stopped' | 'restored';
 }
 
-type Phase = ExperimentEntry['train']['phases'][number];
+type Phase = NonNullable<ExperimentEntry['train']>['phases'][number];
 
 const MARK_LABEL: Record<TrainingMark['kind'], string> = { fineTune: 'fine-tuning', stopped: 'stopped', restored: 'restored' };
 

@@ -17,7 +17,7 @@ const layers = (...lines: string[]) => `${head}model:\n  layers:\n${lines.map((l
 describe('the model form', () => {
   it('no layers, preset or pretrained', async () => {
     expect(await checkText(`${head}model: { width: 2 }\n${train}`)).toEqual([
-      'experiments/a.yaml:3:1: model: the model needs exactly one of layers: (a layer list), preset: (simple-cnn or resnet) or pretrained: (a saved model as the base). Add one of them.',
+      'experiments/a.yaml:3:1: model: the model needs exactly one of layers: (a layer list), preset: (simple-cnn or resnet), pretrained: (a saved model as the base) or load: (a model trained elsewhere). Add one of them.',
       'experiments/a.yaml:3:10: model.width: width: multiplies the channel counts of a preset, but there is no preset: here. Remove width:, or add preset: resnet.',
     ]);
   });

@@ -39,7 +39,7 @@ describe('invalid fixtures, one per mistake', () => {
 
   it('missing-required-key: at the parent mapping, naming the key and what to add', async () => {
     expect(await check('missing-required-key.yaml')).toEqual([
-      'missing-required-key.yaml:1:1: missing required key "train". Add a train: section with at least epochs: 10.',
+      'missing-required-key.yaml:1:1: missing required key "train". Add a train: section with at least epochs: 10, or report on a model trained elsewhere with model.load.',
       'missing-required-key.yaml:3:1: data: missing required key "source". Add source: fashion-mnist, or one of mnist, cifar10, folder, csv.',
       'missing-required-key.yaml:7:7: model.layers[0].dense: missing required key "units". Add units: 10, for example.',
     ]);

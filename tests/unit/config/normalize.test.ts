@@ -153,7 +153,7 @@ describe('normalize', () => {
       kind: 'layers',
       layers: [{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax', useBias: true, kernelInitializer: 'glorotUniform' }],
     });
-    expect(spec.train).toEqual({
+    expect(spec.train!).toEqual({
       epochs: 10000,
       batchSize: 65536,
       replicas: 2,
@@ -174,7 +174,7 @@ describe('normalize', () => {
   it('sgd with no settings gets its own defaults', () => {
     const text = 'title: t\ndata: { source: mnist }\nmodel: { layers: [ { flatten: } ] }\ntrain: { epochs: 2, optimizer: { sgd: } }\n';
     const result = parseExperiment('x/sgd-defaults.yml', text);
-    expect('spec' in result && result.spec.train.optimizer).toEqual({ type: 'sgd', learningRate: 0.01, momentum: 0, nesterov: false, weightDecay: 0 });
+    expect('spec' in result && result.spec.train!.optimizer).toEqual({ type: 'sgd', learningRate: 0.01, momentum: 0, nesterov: false, weightDecay: 0 });
     expect('spec' in result && result.spec.id).toBe('sgd-defaults');
   });
 
@@ -210,7 +210,7 @@ describe('normalize: graphs, presets, pretrained bases, training options', () =>
         { type: 'dense', units: 10, activation: 'softmax', useBias: false, kernelInitializer: 'glorotUniform', kernelRegularizer: { l1: 0.001, l2: 0 } },
       ],
     });
-    expect(spec.train).toEqual({
+    expect(spec.train!).toEqual({
       epochs: 30,
       batchSize: 64,
       replicas: 1,
@@ -226,7 +226,7 @@ describe('normalize: graphs, presets, pretrained bases, training options', () =>
   it('a preset with a width; Keras defaults for early stopping; cosine, adamw, value clipping, balanced weights', async () => {
     const spec = await loadOne('preset.yaml');
     expect(spec.model).toEqual({ kind: 'preset', preset: 'resnet', width: 0.25 });
-    expect(spec.train).toEqual({
+    expect(spec.train!).toEqual({
       epochs: 100,
       batchSize: 32,
       replicas: 2,
@@ -252,9 +252,9 @@ describe('normalize: graphs, presets, pretrained bases, training options', () =>
       freeze: { type: 'patterns', patterns: ['conv2d_*', 'batch_norm_1'] },
       layers: [{ type: 'dense', units: 10, activation: 'softmax', useBias: true, kernelInitializer: 'glorotUniform', inputs: ['base'] }],
     });
-    expect(spec.train.optimizer).toEqual({ type: 'rmsprop', learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: true, weightDecay: 0 });
-    expect(spec.train.schedule).toEqual({ type: 'reduceOnPlateau', monitor: 'val_accuracy', mode: 'max', factor: 0.1, patience: 2, minDelta: 1e-4, cooldown: 0, minFactor: 0 });
-    expect(spec.train.fineTune).toEqual({ epochs: 2, learningRate: 0.00001, unfreeze: { type: 'count', count: 4 } });
+    expect(spec.train!.optimizer).toEqual({ type: 'rmsprop', learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: true, weightDecay: 0 });
+    expect(spec.train!.schedule).toEqual({ type: 'reduceOnPlateau', monitor: 'val_accuracy', mode: 'max', factor: 0.1, patience: 2, minDelta: 1e-4, cooldown: 0, minFactor: 0 });
+    expect(spec.train!.fineTune).toEqual({ epochs: 2, learningRate: 0.00001, unfreeze: { type: 'count', count: 4 } });
   });
 
   it('layer selectors: all, none, a count, one glob, several globs', () => {

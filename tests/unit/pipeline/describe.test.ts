@@ -4,14 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseExperiment } from '../../../src/config/index.ts';
-import type { ExperimentSpec } from '../../../src/config/spec.ts';
+import type { TrainedSpec } from '../../../src/config/spec.ts';
 import { objectiveText, regularizationText, scheduleText } from '../../../src/pipeline/describe.ts';
 
-function spec(train: string, layer = '{ units: 10, activation: softmax }'): ExperimentSpec {
+function spec(train: string, layer = '{ units: 10, activation: softmax }'): TrainedSpec {
   const text = `title: t\ndata: { source: mnist }\nmodel:\n  layers:\n    - dense: ${layer}\ntrain: { epochs: 1${train} }\n`;
   const parsed = parseExperiment('/x/t.yaml', text);
   if ('errors' in parsed) throw new Error(JSON.stringify(parsed.errors));
-  return parsed.spec;
+  return parsed.spec as TrainedSpec;
 }
 
 const COMPARE = 'The test loss is plain cross-entropy, so it reads lower than the validation loss for equally good predictions.';

@@ -138,7 +138,10 @@ describe('publishReport', () => {
     const dir = join(reportDir, 'experiments', spec.id);
     expect(readdirSync(join(dir, 'data')).sort()).toEqual(['experiment.yaml', 'history.csv', 'manifest.json', 'metrics.json', 'predictions.csv']);
     expect(readdirSync(join(dir, 'model')).sort()).toEqual(['model.json', 'weights.bin']);
-    expect(Object.keys(JSON.parse(readFileSync(join(dir, 'data', 'manifest.json'), 'utf8'))).sort()).toEqual(['backend', 'cached', 'hashes', 'id', 'memory', 'replicas', 'seed', 'timings', 'trainImagesPerSecond', 'versions']);
+    expect(Object.keys(JSON.parse(readFileSync(join(dir, 'data', 'manifest.json'), 'utf8'))).sort()).toEqual(['backend', 'cached', 'hashes', 'id', 'input', 'memory', 'replicas', 'seed', 'timings', 'trainImagesPerSecond', 'versions']);
+    // The input contract: enough to feed the published model without the experiment file.
+    const { shape, classes } = result(spec).dataset;
+    expect(JSON.parse(readFileSync(join(dir, 'data', 'manifest.json'), 'utf8')).input).toEqual({ size: [shape[0], shape[1]], channels: shape[2], normalize: 'rescale', classes });
     // No notes in this working directory: none in the report.
     expect(JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')).experiments[0].notes).toBeUndefined();
     expect(readdirSync(work).filter((n) => n.includes('.tmp-') || n.includes('.old-'))).toEqual([]);
