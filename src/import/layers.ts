@@ -22,6 +22,8 @@ export interface ExpectedWeight {
   fileShape: Shape;
   /** The shape tfjs's layer has (differs from fileShape only where the layer is re-expressed). */
   shape: Shape;
+  /** tfjs's name for it, where the layer is re-expressed as another class (else `name`). */
+  tfjsName?: string;
 }
 
 /** One converted layer: tfjs config entries (usually one), output shape, weights. */
@@ -149,7 +151,7 @@ export function convertLayer(ctx: LayerContext, layer: RawLayer, className: stri
       // orders outputs group-major (o = g·m + j), exactly as depthwise's [kh, kw, cin, m] does.
       const m = filters / groups;
       const config = { ...b, kernel_size: kernel, strides, padding: pad, depth_multiplier: m, data_format: 'channels_last', dilation_rate: dilation, activation: act, use_bias: useBias };
-      const kernelWeight = { name: 'kernel', fileShape: [kernel[0], kernel[1], 1, filters], shape: [kernel[0], kernel[1], cin, m] };
+      const kernelWeight = { name: 'kernel', tfjsName: 'depthwise_kernel', fileShape: [kernel[0], kernel[1], 1, filters], shape: [kernel[0], kernel[1], cin, m] };
       return one('DepthwiseConv2D', config, output, [kernelWeight, ...bias]);
     }
     case 'DepthwiseConv2D': {

@@ -51,7 +51,7 @@ export function assembleWeights(path: string, layers: WeightedLayer[], source: W
       if (!sameShape(expected.fileShape, stored.shape)) throw new UserError(messages.weightShape(path, layerName, expected.name, expected.fileShape, stored.shape));
       // The tfjs shape: the file's, unless the layer was re-expressed (a grouped conv as depthwise).
       const shape = expected.shape.every((d) => d !== null) && expected.shape !== expected.fileShape ? (expected.shape as number[]) : stored.shape;
-      picked.push({ spec: { name: `${own}/${expected.name}`, shape, dtype: 'float32' }, stored });
+      picked.push({ spec: { name: `${own}/${expected.tfjsName ?? expected.name}`, shape, dtype: 'float32' }, stored });
     });
   }
   const total = picked.reduce((n, p) => n + p.stored.shape.reduce((a, b) => a * b, 1), 0);
