@@ -107,6 +107,18 @@ function functional(
   weighted: WeightedLayer[], classes: string[],
 ): ConvertedModel {
   if (model.inputs.length === 0 && model.layers.length === 1) resolveClass(ctx, model.layers[0]!);
+  // A nested model's calls: Keras 2, tf.keras, tfjs (and Keras 3 for Functional) number them from 1,
+  // node 0 being the model's own input→output node; Keras 3 numbers a nested Sequential's from 0.
+  // Refs are read as call indices here and written back from 1, as tfjs resolves them.
+  const offsets = new Map<string, number>();
+  const allRefs = [...model.layers.flatMap((l) => l.inbound.flat()), ...model.outputs];
+  for (const l of model.layers) {
+    if (!l.nested) continue;
+    const highest = Math.max(-1, ...allRefs.filter((r) => r.layer === l.name).map((r) => r.node));
+    offsets.set(l.name, highest >= l.inbound.length ? 1 : 0);
+  }
+  const call = (r: TensorRef): TensorRef => ({ ...r, node: r.node - (offsets.get(r.layer) ?? 0) });
+  const written = (r: TensorRef) => [r.layer, offsets.has(r.layer) ? call(r).node + 1 : r.node, r.tensor];
   const shapes = new Map<string, Shape>();
   const done = new Map<string, Json[]>();
   const pending = [...model.layers];
@@ -114,10 +126,10 @@ function functional(
     const before = pending.length;
     for (let i = 0; i < pending.length; i++) {
       const layer = pending[i]!;
-      const ready = layer.inbound.every((node) => node.every((r) => shapes.has(key(r))));
+      const ready = layer.inbound.every((node) => node.every((r) => shapes.has(key(call(r)))));
       if (!ready) continue;
       pending.splice(i--, 1);
-      done.set(layer.name, convertFunctionalLayer(ctx, layer, prefix, shapes, note, addNested, weighted));
+      done.set(layer.name, convertFunctionalLayer(ctx, layer, prefix, shapes, note, addNested, weighted, call, written));
     }
     if (pending.length === before) {
       const stuck = pending[0]!;
@@ -126,13 +138,13 @@ function functional(
   }
   const layers = model.layers.flatMap((l) => done.get(l.name) ?? []);
   const lookup = (r: TensorRef, where: string) => {
-    const s = shapes.get(key(r));
+    const s = shapes.get(key(call(r)));
     if (!s) throw new UserError(messages.badConfig(ctx.path, where, `no layer "${r.layer}" produces this tensor`));
     return s;
   };
   const inputs = model.inputs.map((r) => lookup(r, 'input_layers'));
   const outputs = model.outputs.map((r) => lookup(r, 'output_layers'));
-  const refs = (rs: TensorRef[]) => rs.map((r) => [r.layer, r.node, r.tensor]);
+  const refs = (rs: TensorRef[]) => rs.map(written);
   return {
     topology: { class_name: 'Model', config: { name: model.name, layers, input_layers: refs(model.inputs), output_layers: refs(model.outputs) } },
     inputs,
@@ -145,10 +157,11 @@ function functional(
 function convertFunctionalLayer(
   ctx: LayerContext, layer: RawLayer, prefix: string[], shapes: Map<string, Shape>, note: (c: string) => void,
   addNested: (m: ConvertedModel) => void, weighted: WeightedLayer[],
+  call: (r: TensorRef) => TensorRef, written: (r: TensorRef) => unknown[],
 ): Json[] {
   const cls = resolveClass(ctx, layer);
   note(layer.className);
-  const nodes = (name: string, inbound: TensorRef[][]) => inbound.map((node) => node.map((r) => [r.layer, r.node, r.tensor, {}]));
+  const nodes = (_name: string, inbound: TensorRef[][]) => inbound.map((node) => node.map((r) => [...written(r), {}]));
   if (cls === 'InputLayer') {
     const { entry, shape } = inputLayerEntry(ctx, layer);
     shapes.set(key({ layer: layer.name, node: 0, tensor: 0 }), shape);
@@ -163,7 +176,7 @@ function convertFunctionalLayer(
   }
   let first: ReturnType<typeof convertLayer> | undefined;
   layer.inbound.forEach((node, n) => {
-    const converted = convertLayer(ctx, layer, cls, node.map((r) => shapes.get(key(r))!));
+    const converted = convertLayer(ctx, layer, cls, node.map((r) => shapes.get(key(call(r)))!));
     first ??= converted;
     shapes.set(key({ layer: layer.name, node: n, tensor: 0 }), converted.output);
   });
