@@ -40,6 +40,18 @@ export function storedWeight(h5: H5File, path: string, datasetPath: string, name
   void path;
 }
 
+/** An attribute Keras may split into name0, name1, … when it exceeds HDF5's 64 KiB header limit. */
+function chunkedList(h5: H5File, group: string, name: string): string[] {
+  const whole = h5.attr(group, name);
+  if (whole !== undefined) return list(whole);
+  const out: string[] = [];
+  for (let i = 0; ; i++) {
+    const chunk = h5.attr(group, `${name}${i}`);
+    if (chunk === undefined) return out;
+    out.push(...list(chunk));
+  }
+}
+
 const stripIndex = (name: string) => name.replace(/:\d+$/, '');
 
 function h5Source(h5: H5File, path: string, root: string): WeightSource {
@@ -49,7 +61,7 @@ function h5Source(h5: H5File, path: string, root: string): WeightSource {
       const [top] = layer.path;
       const g = group(top!);
       if (!h5.keys(g)) return undefined;
-      const names = list(h5.attr(g, 'weight_names'));
+      const names = chunkedList(h5, g, 'weight_names');
       const layerName = layer.path.join('/');
       const stored = (n: string) => storedWeight(h5, path, `${g}/${n}`, stripIndex(n), path, layerName);
       if (layer.path.length === 1) {
