@@ -86,3 +86,14 @@ export function layerMix(layers: readonly { type: string; params: number }[], li
   const mix = sorted.length > limit ? `${shown.join(', ')}, …` : shown.join(', ');
   return `${total} ${total === 1 ? 'layer' : 'layers'}${mix ? ` · ${mix}` : ''}`;
 }
+
+const FORMAT_NAMES: Record<string, string> = {
+  'keras-h5': 'Keras HDF5',
+  'keras-zip': 'Keras zip (.keras)',
+  'tfjs-layers': 'TensorFlow.js layers model',
+};
+
+/** An imported model's format in words ("Keras HDF5"); unknown formats as given. */
+export function formatName(format: string): string {
+  return FORMAT_NAMES[format] ?? format;
+}

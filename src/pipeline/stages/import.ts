@@ -128,8 +128,7 @@ export async function importStage(ctx: PipelineContext, spec: ImportedSpec, data
     );
     return { key, saved, facts, cached: false };
   } finally {
-    // The adapted model shares the loaded model's layers; each holds a reference to them.
+    // The adapted model is built from the loaded model's layers: disposing it frees them all.
     model.dispose();
-    if (model !== loaded) loaded.dispose();
   }
 }
