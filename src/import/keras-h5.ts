@@ -37,7 +37,6 @@ export function storedWeight(h5: H5File, path: string, datasetPath: string, name
       return values;
     },
   };
-  void path;
 }
 
 /** An attribute Keras may split into name0, name1, … when it exceeds HDF5's 64 KiB header limit. */
