@@ -93,6 +93,12 @@ function entries(graph: Graph, prefix: Layer[] = []): Entry[] {
 
 const nameOf = (path: readonly Layer[]) => path.map((l) => l.name).join('/');
 const isSpatial = (e: Entry) => e.sym.shape.length === 4;
+/**
+ * A convolution whose output is a map to look at: 4-D and more than one pixel. Keras's MobileNet
+ * ends in a 1×1 Conv2D over the globally pooled features (`conv_preds`): a classifier written as
+ * a convolution, with nothing spatial left for Grad-CAM, feature maps or filter patterns.
+ */
+const isMapConvolution = (e: Entry) => isSpatial(e) && isConvolution(e.path[e.path.length - 1]!) && (e.sym.shape[1] !== 1 || e.sym.shape[2] !== 1);
 
 function describe(e: Entry): ExplainLayer {
   const [, h, w, c] = e.sym.shape;
@@ -215,7 +221,7 @@ function anyLayerNamed(graph: Graph, name: string): boolean {
 export function gradCamLayer(model: tf.LayersModel, choice: LayerChoice = { type: 'auto' }, key = 'report.explain.layer'): ExplainLayer {
   if (choice.type === 'names') return layerByName(model, choice.names[0]!, key);
   const all = entries(model);
-  const convs = all.filter((e) => isSpatial(e) && isConvolution(e.path[e.path.length - 1]!));
+  const convs = all.filter(isMapConvolution);
   const last = convs[convs.length - 1];
   if (!last) throw new UserError(messages.noConvolution(key));
   return describe(blockEnd(all, last).end);
@@ -227,7 +233,7 @@ export function featureMapLayers(model: tf.LayersModel, choice: LayerChoice, cap
   const all = entries(model);
   const ends: Entry[] = [];
   for (const e of all) {
-    if (!isSpatial(e) || !isConvolution(e.path[e.path.length - 1]!)) continue;
+    if (!isMapConvolution(e)) continue;
     const { end, cut } = blockEnd(all, e);
     if (cut && !ends.includes(end)) ends.push(end);
   }
@@ -239,7 +245,7 @@ export function featureMapLayers(model: tf.LayersModel, choice: LayerChoice, cap
 /** Filter-pattern layers: the named ones, or (auto) the convolutional layers, at most `cap`, evenly spaced. */
 export function filterLayers(model: tf.LayersModel, choice: LayerChoice, cap = 4, key = 'report.filters.layers'): ExplainLayer[] {
   if (choice.type === 'names') return choice.names.map((n) => layerByName(model, n, key));
-  const convs = entries(model).filter((e) => isSpatial(e) && isConvolution(e.path[e.path.length - 1]!));
+  const convs = entries(model).filter(isMapConvolution);
   return evenlySpaced(convs, cap).map(describe);
 }
 

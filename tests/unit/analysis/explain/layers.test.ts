@@ -123,6 +123,29 @@ describe('layer discovery', () => {
     twice.dispose();
   });
 
+  it('a MobileNet-style head (pooled features → 1×1 Conv2D classifier) is not taken for a map; depthwise blocks are', () => {
+    // Keras Applications MobileNet: … conv_dw_k (DepthwiseConv2D) → BN → ReLU(6) → conv_pw_k (1×1 Conv2D) → BN → ReLU(6),
+    // then GlobalAveragePooling2D → Reshape(1, 1, C) → Dropout → conv_preds (1×1 Conv2D) → Reshape → softmax.
+    const x = tf.input({ shape: [8, 8, 3] });
+    let y = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', name: 'conv1' }).apply(x) as tf.SymbolicTensor;
+    y = tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', name: 'conv_dw_1' }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.batchNormalization({ name: 'conv_dw_1_bn' }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.reLU({ maxValue: 6, name: 'conv_dw_1_relu' }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.conv2d({ filters: 6, kernelSize: 1, name: 'conv_pw_1' }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.batchNormalization({ name: 'conv_pw_1_bn' }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.reLU({ maxValue: 6, name: 'conv_pw_1_relu' }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.reshape({ targetShape: [1, 1, 6], name: 'reshape_1' }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.conv2d({ filters: 3, kernelSize: 1, name: 'conv_preds' }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.reshape({ targetShape: [3], name: 'reshape_2' }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.activation({ activation: 'softmax', name: 'act_softmax' }).apply(y) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: x, outputs: y });
+    expect(gradCamLayer(model)).toMatchObject({ name: 'conv_pw_1_relu', shape: [8, 8, 6], className: 'ReLU' });
+    expect(names(featureMapLayers(model, auto))).toEqual(['conv1', 'conv_dw_1_relu', 'conv_pw_1_relu']);
+    expect(names(filterLayers(model, auto))).toEqual(['conv1', 'conv_dw_1', 'conv_pw_1']);
+    model.dispose();
+  });
+
   it('evenly spaced selection keeps the first and the last', () => {
     expect(evenlySpaced([1, 2, 3, 4, 5, 6, 7, 8, 9], 3)).toEqual([1, 5, 9]);
     expect(evenlySpaced([1, 2], 5)).toEqual([1, 2]);
