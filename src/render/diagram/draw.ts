@@ -7,9 +7,9 @@
  */
 import { BACKGROUND, INK, INK_MUTED } from '../theme.ts';
 import { glyphLayer, type Label } from './glyphs.ts';
-import type { DiagramGraph } from './graph.ts';
-import { BOX_PADDING, TEXT, boxText, familyOf, fitText, textWidth, type LayerFamily } from './labels.ts';
-import { frameLabelAt, type DiagramLayout } from './layout.ts';
+import type { DiagramGraph, DiagramNode } from './graph.ts';
+import { BOX_INSET, BOX_PADDING, LINE, TEXT, boxText, familyOf, fitText, groupLines, textWidth, type LayerFamily } from './labels.ts';
+import { frameLabelAt, type DiagramLayout, type PlacedBox } from './layout.ts';
 
 /** Colour bar of each family: Okabe–Ito hues (grey for the rest), named beside a swatch in the legend. */
 export const FAMILY_COLOURS: Record<LayerFamily, string> = {
@@ -57,9 +57,9 @@ interface LegendItem {
   right: number;
 }
 
-/** The legend's entries from `left`: the families present, then the frozen style if any layer is frozen. */
+/** The legend's entries from `left`: the families present (inside group boxes too), then the frozen style if any layer is frozen. */
 export function legendItems(graph: DiagramGraph, left: number): LegendItem[] {
-  const present = new Set(graph.nodes.map(familyOf));
+  const present = new Set(graph.nodes.flatMap((node) => (node.repeat ? node.repeat.occurrences.flat() : [node])).map(familyOf));
   const items: LegendItem[] = [];
   let x = left;
   for (const [family, text] of FAMILY_NAMES) {
@@ -79,6 +79,33 @@ const n = (v: number) => String(Math.round(v * 100) / 100);
 /** A small arrow head pointing down with its tip at (x, y). */
 function arrowHead(x: number, y: number): string {
   return `<path d="M${n(x - 3.5)},${n(y - 6)}L${n(x + 3.5)},${n(y - 6)}L${n(x)},${n(y)}Z" fill="${EDGE}"/>`;
+}
+
+/** How far each card behind a group box shows right of the one in front, CSS px (two cards: under half the lane gap). */
+export const STACK_STEP = 3;
+
+/**
+ * A group box (collapse.ts): the card, its colour bar split into one segment per step of the
+ * block (top to bottom in the block's order), the repeat count and steps in bold, the details.
+ */
+function drawGroup(node: DiagramNode, b: PlacedBox, shapes: string[], labels: Label[]): void {
+  const run = node.repeat!;
+  const dash = node.frozen ? ' stroke-dasharray="4 3"' : '';
+  shapes.push(`<rect x="${n(b.x)}" y="${n(b.y)}" width="${n(b.width)}" height="${n(b.height)}" rx="4" fill="${node.frozen ? FROZEN_FILL : BACKGROUND}" stroke="${BOX_STROKE}"${dash}/>`);
+  const bar = (b.height - 2) / run.steps.length;
+  run.steps.forEach((step, k) => shapes.push(`<rect x="${n(b.x + 1)}" y="${n(b.y + 1 + k * bar)}" width="4" height="${n(bar)}" fill="${FAMILY_COLOURS[familyOf(step.node)]}"/>`));
+  const inner = b.width - BOX_PADDING.left - BOX_PADDING.right;
+  const lines = groupLines(node, inner);
+  let y = b.y + BOX_INSET;
+  for (const text of lines.title) {
+    labels.push({ x: b.x + BOX_PADDING.left, y, text, size: TEXT.title, bold: true, colour: INK });
+    y += LINE.title;
+  }
+  y += 1;
+  for (const text of lines.details) {
+    labels.push({ x: b.x + BOX_PADDING.left, y, text: fitText(text, inner, TEXT.detail), size: TEXT.detail, colour: INK_MUTED });
+    y += LINE.detail;
+  }
 }
 
 /** Draw the diagram to an SVG document of `layout.width` × `layout.height` CSS px. */
@@ -101,6 +128,13 @@ export async function drawDiagram(graph: DiagramGraph, layout: DiagramLayout): P
     }
   }
 
+  // A group box is the top card of a stack: two shorter cards behind it show on its right side
+  // only, in the lane gap, so the gaps above and below (where its edges run) stay clear.
+  for (const b of layout.boxes) {
+    if (!graph.nodes[b.id]!.repeat) continue;
+    for (const d of [STACK_STEP * 2, STACK_STEP]) shapes.push(`<rect x="${n(b.x + d)}" y="${n(b.y + d)}" width="${n(b.width)}" height="${n(b.height - 2 * d)}" rx="4" fill="${BACKGROUND}" stroke="${BOX_STROKE}"/>`);
+  }
+
   for (const e of layout.edges) {
     const d = e.points.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${n(x)},${n(y)}`).join('');
     shapes.push(`<path d="${d}" fill="none" stroke="${EDGE}" stroke-width="1.25"/>`);
@@ -111,6 +145,10 @@ export async function drawDiagram(graph: DiagramGraph, layout: DiagramLayout): P
 
   for (const b of layout.boxes) {
     const node = graph.nodes[b.id]!;
+    if (node.repeat) {
+      drawGroup(node, b, shapes, labels);
+      continue;
+    }
     const text = boxText(node);
     const dash = node.frozen ? ' stroke-dasharray="4 3"' : '';
     const fill = node.frozen ? FROZEN_FILL : BACKGROUND;

@@ -20,8 +20,24 @@ export interface DiagramLayerRow {
   trainable: boolean;
 }
 
-/** How a node is drawn. */
-export type NodeKind = 'input' | 'join' | 'nested' | 'layer';
+/** How a node is drawn ('group': a run of repeated blocks drawn as one box, see collapse.ts). */
+export type NodeKind = 'input' | 'join' | 'nested' | 'layer' | 'group';
+
+/** What a group box (collapse.ts) stands for. */
+export interface RepeatRun {
+  /** The layers of each repeat it stands for, in order (nodes of the full graph, ids in it). */
+  occurrences: DiagramNode[][];
+  /** One repeat read down its main path, padding left out: its layers (of the first repeat) and their labels ("DepthwiseConv2D 3×3", "BatchNorm", …). */
+  steps: { label: string; node: DiagramNode }[];
+  /** A run of residual blocks: what each one's shortcut holds ("identity", "Conv2D 1×1 → BatchNorm"). */
+  shortcut?: string;
+  /** How many repeats begin with a padding layer (ZeroPadding2D), folded into them. */
+  padded: number;
+  /** A residual run: the name of its first block, drawn in full just above the box so its shortcut is seen. */
+  after?: string;
+  /** What the repeated block is called in words: "depthwise-separable", "residual", or "" for none. */
+  blockKind: string;
+}
 
 /** One layer of the graph. */
 export interface DiagramNode {
@@ -36,6 +52,8 @@ export interface DiagramNode {
   frozen: boolean;
   /** Ids of the nodes it reads, in input order, without repeats. */
   inputs: number[];
+  /** Only on a group box: the repeated layers it stands for. */
+  repeat?: RepeatRun;
 }
 
 /** The graph: nodes in topological order (ties kept in table order), edges from reader inputs. */

@@ -3,7 +3,7 @@
  * parameter count on the right, then the name and the output shape. Widths come from the bundled
  * font's advance widths (text-metrics.ts), so boxes fit the glyphs satori draws.
  */
-import { fmtCount } from '../format.ts';
+import { fmtCount, plural } from '../format.ts';
 import { measure as textWidth } from '../text-fit.ts';
 import type { DiagramNode } from './graph.ts';
 
@@ -55,6 +55,62 @@ export function boxText(node: DiagramNode): BoxText {
 /** Width of `text` in CSS px at `size` in the bundled font. */
 export { textWidth };
 
+/** Line heights of a box's title and detail lines, CSS px (font size × 1.2, rounded up). */
+export const LINE = { title: 14, detail: 13 } as const;
+
+/** Space above a box's first line and below its last, CSS px. */
+export const BOX_INSET = 5;
+
+/** The detail lines of a group box (collapse.ts): names, shapes and layer count, parameters, shortcut, padding. */
+export function groupDetails(node: DiagramNode): string[] {
+  const run = node.repeat!;
+  const members = run.occurrences.flat();
+  const first = run.occurrences[0]!;
+  const lines = [node.name, `${shapeLabel(first.at(-1)!.outputShape)} → ${shapeLabel(node.outputShape)} · ${plural(members.length, 'layer')}`];
+  const frozen = members.filter((m) => m.frozen).length;
+  const params = paramsLabel(node.params) || 'no params';
+  lines.push(frozen === 0 ? params : frozen === members.length ? `frozen · ${params}` : `${params} · ${fmtCount(frozen)} frozen`);
+  if (run.shortcut) lines.push(run.shortcut === 'identity' ? 'residual: identity shortcut' : `residual: shortcut ${run.shortcut}`);
+  if (run.padded > 0) lines.push(`${members.find((m) => /Padding/.test(m.type))?.type ?? 'Padding'} before ${run.padded} of the ${run.occurrences.length}`);
+  return lines;
+}
+
+/**
+ * Labels joined by arrows in lines of at most `width` px: a line that goes on ends in "→"; a
+ * label never breaks; past `maxLines` the last line is cut with "…".
+ */
+export function wrapSteps(items: readonly string[], width: number, size: number, bold: boolean, maxLines: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  items.forEach((item, i) => {
+    const candidate = line ? `${line} → ${item}` : item;
+    // Room for the arrow that ends the line if it breaks after this label.
+    const need = i < items.length - 1 ? `${candidate} →` : candidate;
+    if (!line || textWidth(need, size, bold) <= width) {
+      line = candidate;
+      return;
+    }
+    lines.push(`${line} →`);
+    line = item;
+  });
+  if (line) lines.push(line);
+  const kept = lines.length > maxLines ? [...lines.slice(0, maxLines - 1), `${lines[maxLines - 1]} ${lines[maxLines]}`] : lines;
+  return kept.map((l) => fitText(l, width, size, bold));
+}
+
+/** The lines of a group box `width` px inside: "×13" and the block's layers (bold, wrapped), then the details. */
+export function groupLines(node: DiagramNode, width: number): { title: string[]; details: string[] } {
+  const run = node.repeat!;
+  const labels = run.steps.map((s) => s.label);
+  labels[0] = `×${run.occurrences.length} ${labels[0] ?? ''}`;
+  return { title: wrapSteps(labels, width, TEXT.title, true, 5), details: groupDetails(node) };
+}
+
+/** Height of a box holding `lines`, CSS px. */
+export function linesHeight(lines: { title: string[]; details: string[] }): number {
+  return BOX_INSET + lines.title.length * LINE.title + 1 + lines.details.length * LINE.detail + BOX_INSET - 1;
+}
+
 /** `text` cut to fit `width` px, ending in "…" when cut. */
 export function fitText(text: string, width: number, size: number, bold = false): string {
   if (textWidth(text, size, bold) <= width) return text;
@@ -84,6 +140,8 @@ export type LayerFamily = 'input' | 'convolution' | 'pooling' | 'dense' | 'norma
 
 /** The family of a layer class. */
 export function familyOf(node: DiagramNode): LayerFamily {
+  // A group box is coloured by its steps (draw.ts); as one family it is its first step's.
+  if (node.repeat) return familyOf(node.repeat.steps[0]!.node);
   if (node.kind === 'input' || node.kind === 'join' || node.kind === 'nested') return node.kind;
   const t = node.type;
   if (/Conv/.test(t)) return 'convolution';

@@ -8,7 +8,7 @@
  * edge never runs through a box; a lane that carries only edges (an identity shortcut) is
  * drawn narrow.
  */
-import type { DiagramGraph } from './graph.ts';
+import type { DiagramGraph, DiagramNode } from './graph.ts';
 import { gridOf, rowWidths, type DiagramGrid } from './lanes.ts';
 
 /** Sizes of the drawing, CSS px. */
@@ -29,6 +29,8 @@ export interface LayoutOptions {
   minWidth: number;
   /** Width of a frame label (the font's business, so it is passed in). */
   measure: (label: string) => number;
+  /** Height of a box taller than boxHeight (a group box, collapse.ts), CSS px; its row grows to hold it. Less than boxHeight: boxHeight. */
+  heightOf?: (node: DiagramNode) => number;
 }
 
 /** A layer's box. */
@@ -120,7 +122,13 @@ export function layoutDiagram(graph: DiagramGraph, o: LayoutOptions): DiagramLay
   }
   const lanesRight = x - o.laneGap;
   const centre = (lane: number) => laneLeft[lane]! + laneWidth[lane]! / 2;
-  const top = (row: number) => o.margin.top + row * (o.boxHeight + o.rowGap);
+  const heights = graph.nodes.map((n) => Math.max(o.boxHeight, o.heightOf?.(n) ?? o.boxHeight));
+  const rowHeight = new Array<number>(grid.rowCount).fill(o.boxHeight);
+  graph.nodes.forEach((n) => (rowHeight[grid.ranks[n.id]!] = Math.max(rowHeight[grid.ranks[n.id]!]!, heights[n.id]!)));
+  const rowTop: number[] = [];
+  rowHeight.reduce((y, h) => (rowTop.push(y), y + h + o.rowGap), o.margin.top);
+  const top = (row: number) => rowTop[row]!;
+  const bottom = (row: number) => rowTop[row]! + rowHeight[row]!;
   const gapAbove = (row: number) => top(row) - o.rowGap / 2;
 
   const boxes: PlacedBox[] = graph.nodes.map((n) => ({
@@ -128,14 +136,14 @@ export function layoutDiagram(graph: DiagramGraph, o: LayoutOptions): DiagramLay
     x: laneLeft[grid.lanes[n.id]!]!,
     y: top(grid.ranks[n.id]!),
     width: o.boxWidth,
-    height: o.boxHeight,
+    height: heights[n.id]!,
     row: grid.ranks[n.id]!,
     lane: grid.lanes[n.id]!,
   }));
 
   const edges: PlacedEdge[] = graph.edges.map(([from, to], e) => {
     const stops = [...grid.routes[e]!, grid.lanes[to]!];
-    const points: [number, number][] = [[centre(grid.lanes[from]!), top(grid.ranks[from]!) + o.boxHeight]];
+    const points: [number, number][] = [[centre(grid.lanes[from]!), top(grid.ranks[from]!) + heights[from]!]];
     let lane = grid.lanes[from]!;
     stops.forEach((next, k) => {
       if (next !== lane) {
@@ -166,7 +174,7 @@ export function layoutDiagram(graph: DiagramGraph, o: LayoutOptions): DiagramLay
       x: o.margin.left - o.framePad,
       y,
       width: laneLeft[right]! + laneWidth[right]! + o.framePad - (o.margin.left - o.framePad),
-      height: top(lastRow) + o.boxHeight + o.framePad - y,
+      height: bottom(lastRow) + o.framePad - y,
       firstRow,
       lastRow,
     };
@@ -177,13 +185,13 @@ export function layoutDiagram(graph: DiagramGraph, o: LayoutOptions): DiagramLay
   const junctions: [number, number][] = [];
   graph.nodes.forEach((node) => {
     const cx = centre(grid.lanes[node.id]!);
-    if (graph.edges.filter(([from]) => from === node.id).length > 1) junctions.push([cx, top(grid.ranks[node.id]!) + o.boxHeight + o.rowGap / 2]);
+    if (graph.edges.filter(([from]) => from === node.id).length > 1) junctions.push([cx, bottom(grid.ranks[node.id]!) + o.rowGap / 2]);
     if (node.inputs.length > 1) junctions.push([cx, gapAbove(grid.ranks[node.id]!)]);
   });
 
   const labelRight = Math.max(0, ...frames.filter((f) => f.label).map((f) => f.x + f.width + LABEL_GAP + o.measure(f.label)));
   const width = Math.ceil(Math.max(lanesRight + o.framePad + o.margin.right, labelRight + o.margin.right, o.minWidth));
-  const height = Math.ceil(grid.rowCount === 0 ? o.margin.top + o.margin.bottom : top(grid.rowCount - 1) + o.boxHeight + o.framePad + o.margin.bottom);
+  const height = Math.ceil(grid.rowCount === 0 ? o.margin.top + o.margin.bottom : bottom(grid.rowCount - 1) + o.framePad + o.margin.bottom);
   return { width, height, boxes, edges, frames, junctions, grid };
 }
 
