@@ -20,7 +20,7 @@ import { basename, extname, join } from 'node:path';
 import { UserError } from '../lib/errors.ts';
 import { checkExperiment } from './checks.ts';
 import type { ConfigError } from './error.ts';
-import { keyPosition, loadYaml, type Position } from './load.ts';
+import { keyPosition, loadYaml, valuePosition, type Position } from './load.ts';
 import { messages } from './messages.ts';
 import { normalizeExperiment } from './normalize.ts';
 import { ID_PATTERN } from './schema.ts';
@@ -120,4 +120,10 @@ export async function listExperimentFiles(dir: string): Promise<string[]> {
     .filter((n) => /\.ya?ml$/i.test(n))
     .sort()
     .map((n) => join(dir, n));
+}
+
+/** Where the value at `path` (e.g. ['model', 'load']) sits in the experiment's file, for errors found after loading. */
+export function locateInSpec(spec: ExperimentSpec, path: readonly PropertyKey[]): Position {
+  const loaded = loadYaml(spec.file, spec.source);
+  return loaded.ok ? valuePosition(loaded.value, path) : { line: 1, col: 1 };
 }

@@ -26,6 +26,24 @@ afterEach(async () => {
 });
 
 describe('convlens CLI', () => {
+  it('check reads model.load files: a model it cannot rebuild or a history that makes no sense is an error at its key', async () => {
+    const custom = resolve('tests/fixtures/models/keras-zip/keras3.15-custom-nested-container.keras');
+    const good = resolve('tests/fixtures/models/keras-h5/dl4j-cnn2d_101.h5');
+    await writeFile(join(work, 'history.csv'), 'epoch,loss\n0,0.5\n');
+    await writeFile(join(work, 'custom.yaml'), `title: custom\ndata: { source: mnist }\nmodel:\n  load: ${custom}\n`);
+    await writeFile(join(work, 'history.yaml'), `title: history\ndata: { source: mnist }\nmodel:\n  load: ${good}\n  history: history.csv\n`);
+    const c = io();
+    expect(await main(['check', join(work, 'custom.yaml'), join(work, 'history.yaml')], c.io)).toBe(1);
+    const lines = c.err.join('').trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]!.startsWith(`${join(work, 'custom.yaml')}:4:9: model.load: `)).toBe(true);
+    expect(lines[0]).toContain('keras3.15-custom-nested-container.keras');
+    expect(lines[1]).toBe(
+      `${join(work, 'history.yaml')}:5:12: model.history: The training history history.csv has no accuracy column (found "epoch", "loss"). ` +
+        'Give the CSV written by Keras\'s CSVLogger callback, or the JSON of history.history, with at least loss and accuracy (compile the model with metrics=["accuracy"]).',
+    );
+  });
+
   it('prints usage for no command and exits 0', async () => {
     const c = io();
     expect(await main([], c.io)).toBe(0);
@@ -93,7 +111,7 @@ describe('convlens CLI', () => {
     expect(c.err.join('')).toMatch(/^convlens failed unexpectedly; this is a bug, please report it with the output below\.\nTypeError: stdout closed/);
   });
 
-  it('`convlens check` never loads TensorFlow.js (and the detector sees it when `run` does)', () => {
+  it('`convlens check` never loads TensorFlow.js (and the detector sees it when `run` does)', async () => {
     // Record every module the real entry point resolves; print the list on exit.
     const harness = `
       import { registerHooks } from 'node:module';
@@ -107,6 +125,14 @@ describe('convlens CLI', () => {
     };
     const check = modules('check', 'experiments/fashion-mnist-cnn.yaml');
     expect(check.status).toBe(0);
+    // Also when it reads and converts a Keras model file for model.load.
+    const dir = join(work, 'imports');
+    await mkdir(dir);
+    await writeFile(join(dir, 'keras.yaml'), `title: k\ndata: { source: mnist }\nmodel: { load: ${resolve('tests/fixtures/models/keras-h5/dl4j-cnn2d_101.h5')} }\n`);
+    const imported = modules('check', join(dir, 'keras.yaml'));
+    expect(imported.status).toBe(0);
+    expect(imported.urls.some((u) => u.endsWith('/src/import/keras-h5.ts'))).toBe(true);
+    expect(imported.urls.filter((u) => u.includes('@tensorflow'))).toEqual([]);
     expect(check.urls.some((u) => u.endsWith('/src/config/index.ts'))).toBe(true);
     expect(check.urls.filter((u) => u.includes('@tensorflow'))).toEqual([]);
     // Control: `run` on a missing directory still imports the engine before failing.
