@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,9 @@ export const PIPELINE_BASE = '/pipeline/';
 
 /** URL sub-path of the site the real pipeline builds from hostile and diverging experiments. */
 export const TROUBLE_BASE = '/trouble/';
+
+/** URL sub-path of the site of imported models (a real Keras file, and a model trained here imported back). */
+export const IMPORT_BASE = '/imports/';
 
 /** Words an attacker might get into a report: each would set `window.__pwned` if it ever ran. */
 export const PAYLOADS = {
@@ -102,6 +105,66 @@ export async function buildTroubleSite(work: string): Promise<string> {
   return outDir;
 }
 
+/** Runs `convlens build` on `experiments` into `outDir` under `base`; throws with its output unless it exits 0. */
+function convlensBuild(experiments: string, cache: string, outDir: string, base: string): void {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const args = ['bin/convlens.js', 'build', '--experiments', experiments, '--cache', cache, '--out', outDir, '--base', base, '--backend', 'wasm', '--quiet'];
+  const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`convlens build of ${experiments} exited with ${result.status}:\n${result.stdout}\n${result.stderr}`);
+}
+
+/**
+ * Models trained elsewhere, through the real CLI:
+ * - `keras`: a real Keras 2.2.4 HDF5 file (Deeplearning4j's import corpus: DepthwiseConv2D,
+ *   ZeroPadding2D, Cropping2D, UpSampling2D, SpatialDropout2D; 10×10×3 → 3 logits) on a folder
+ *   of generated 10×10 images, with a CSVLogger history. The model never saw these images, so its
+ *   accuracy is near chance: the page is what is under test.
+ * - `trained` (the tiny e2e experiment) and `reimported`, its published model.json imported back:
+ *   the compare page sets them side by side (same test set, same predictions).
+ */
+export async function buildImportSite(work: string): Promise<string> {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const experiments = join(work, 'import-experiments');
+  const images = join(experiments, 'images');
+  for (const [k, name] of ['red', 'green', 'blue'].entries()) {
+    await mkdir(join(images, name), { recursive: true });
+    for (let i = 0; i < 10; i++) {
+      const pixels = Buffer.alloc(10 * 10 * 3, 30 + i * 4);
+      for (let p = 0; p < 100; p++) pixels[p * 3 + k] = 200 - i * 6 + (p % 7) * 3;
+      await sharp(pixels, { raw: { width: 10, height: 10, channels: 3 } }).png().toFile(join(images, name, `${i}.png`));
+    }
+  }
+  await writeFile(join(experiments, 'history.csv'), 'epoch,accuracy,loss,val_accuracy,val_loss\n0,0.41,1.05,0.38,1.08\n1,0.52,0.97,0.47,1.01\n2,0.6,0.9,0.5,0.99\n');
+  const small = 'report: { samples: 4, explain: { images: 2, integratedGradients: { steps: 8 }, smoothgrad: { samples: 4 }, expectedGradients: { background: 8, samples: 8 } }, filters: { count: 2, steps: 8 } }';
+  await writeFile(
+    join(experiments, 'keras.yaml'),
+    [
+      'title: A Keras model trained elsewhere',
+      'description: Deeplearning4j\'s Keras-import test model, read from its HDF5 file.',
+      'seed: 2',
+      'data: { source: folder, path: images, split: { validation: 0.2, test: 0.3 }, normalize: rescale }',
+      'model:',
+      `  load: ${join(root, 'tests/fixtures/models/keras-h5/dl4j-cnn2d_101.h5')}`,
+      '  output: logits',
+      '  history: history.csv',
+      small,
+      '',
+    ].join('\n'),
+  );
+  await copyFile(join(root, 'tests/fixtures/experiments/e2e/tiny-e2e.yaml'), join(experiments, 'trained.yaml'));
+  const cache = join(work, 'import-cache');
+  const outDir = join(work, 'import-dist');
+  convlensBuild(experiments, cache, outDir, IMPORT_BASE);
+  // The model the first build trained and published, imported back as a file from elsewhere.
+  await mkdir(join(experiments, 'models', 'trained'), { recursive: true });
+  for (const file of ['model.json', 'weights.bin']) await copyFile(join(outDir, 'experiments', 'trained', 'model', file), join(experiments, 'models', 'trained', file));
+  const trained = (await readFile(join(experiments, 'trained.yaml'), 'utf8')).split('\n');
+  const data = trained.slice(trained.indexOf('data:'), trained.indexOf('model:')).join('\n');
+  await writeFile(join(experiments, 'reimported.yaml'), ['title: The tiny run, imported back', 'seed: 3', data, 'model:', '  load: models/trained/model.json', ''].join('\n'));
+  convlensBuild(experiments, cache, outDir, IMPORT_BASE);
+  return outDir;
+}
+
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
@@ -120,10 +183,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     process.env.CONVLENS_E2E_PIPELINE_URL = pipelineServer.url;
     const troubleServer = await serveStatic(await buildTroubleSite(work), TROUBLE_BASE);
     process.env.CONVLENS_E2E_TROUBLE_URL = troubleServer.url;
+    const importServer = await serveStatic(await buildImportSite(work), IMPORT_BASE);
+    process.env.CONVLENS_E2E_IMPORT_URL = importServer.url;
     return async () => {
       await server.close();
       await pipelineServer.close();
       await troubleServer.close();
+      await importServer.close();
       await rm(work, { recursive: true, force: true });
     };
   } catch (error) {

@@ -25,6 +25,13 @@ export function troubleUrl(): string {
   return url;
 }
 
+/** The site of imported models (under /imports/), set by the global setup. */
+export function importUrl(): string {
+  const url = process.env.CONVLENS_E2E_IMPORT_URL;
+  if (!url) throw new Error('CONVLENS_E2E_IMPORT_URL is not set; run the e2e tests with `npx playwright test` so the global setup builds and serves the site.');
+  return url;
+}
+
 /** Records console errors, page errors, failed or non-2xx requests, and requests to other origins. */
 export function watch(page: Page, origin: string): string[] {
   const problems: string[] = [];
