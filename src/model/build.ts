@@ -47,6 +47,8 @@ export interface BuiltModel {
   frozenLayers: string[];
   /** The layer list built after the input or base: a preset expanded, or a pretrained model's head. */
   layers: LayerSpec[];
+  /** Sentences worth a line in the build log (a pretrained base rebuilt for the dataset's image size); empty as a rule. */
+  notes: string[];
 }
 
 /** The model must output one probability per class: [batch, numClasses] through a softmax. */
@@ -99,7 +101,7 @@ async function buildPretrained(spec: Extract<ModelSpec, { kind: 'pretrained' }>,
     const existing = [base.input.sourceLayer.name, ...baseLayers];
     const model = assemble(spec.layers, start, base.input, opts, locateInModelLayers, existing, base.cutAway);
     setLayersTrainable(model, frozenLayers, false);
-    return { model, baseLayers, frozenLayers, layers: spec.layers };
+    return { model, baseLayers, frozenLayers, layers: spec.layers, notes: base.notes };
   } catch (error) {
     base.dispose();
     throw error;
@@ -113,11 +115,11 @@ async function buildPretrained(spec: Extract<ModelSpec, { kind: 'pretrained' }>,
 export async function buildModel(spec: ModelSpec, opts: BuildOptions): Promise<BuiltModel> {
   switch (spec.kind) {
     case 'layers':
-      return { model: buildLayersModel(spec.layers, opts), baseLayers: [], frozenLayers: [], layers: spec.layers };
+      return { model: buildLayersModel(spec.layers, opts), baseLayers: [], frozenLayers: [], layers: spec.layers, notes: [] };
     case 'preset': {
       const layers = presetLayers(spec.preset, spec.width, opts.numClasses);
       const locate: Locate = (i, l) => `layer ${i + 1} (${l.type}) of the ${spec.preset} preset`;
-      return { model: buildLayersModel(layers, opts, locate), baseLayers: [], frozenLayers: [], layers };
+      return { model: buildLayersModel(layers, opts, locate), baseLayers: [], frozenLayers: [], layers, notes: [] };
     }
     case 'pretrained':
       return buildPretrained(spec, opts);

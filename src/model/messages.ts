@@ -66,7 +66,7 @@ export const messages = {
   // --- pretrained bases (pretrained.ts, pretrained-files.ts) ---
 
   missingModel: (path: string) =>
-    `The pretrained base ${path} does not exist. Check model.pretrained.path (it is relative to the experiment file); it must point at a model.json saved by tfjs (model.save) or tensorflowjs_converter.`,
+    `The pretrained base ${path} does not exist. Check model.pretrained.path (it is relative to the experiment file); it must point at a Keras model file (.h5 or .keras, saved with model.save) or at a model.json saved by tfjs (model.save) or tensorflowjs_converter.`,
 
   notJson: (path: string, detail: string) =>
     `The pretrained base ${path} is not valid JSON (${detail}). Point model.pretrained.path at the model.json of a saved tfjs LayersModel.`,
@@ -95,9 +95,25 @@ export const messages = {
   singleInput: (path: string, count: number) =>
     `The pretrained base ${path} has ${count} inputs; convlens feeds a base one image input. Use a model with a single image input.`,
 
-  inputShape: (path: string, base: readonly (number | null)[], data: readonly number[]) =>
-    `The pretrained base ${path} expects images of ${imageText(base)} (height×width×channels), but the dataset's images are ${imageText(data)}. ` +
-    `Use a base trained on ${imageText(data)} images, or a dataset of the base's image size.`,
+  inputShape: (path: string, base: readonly (number | null)[], data: readonly number[], blocker?: { name: string; className: string }) => {
+    const [height, width, channels] = base;
+    const start = `The pretrained base ${path} expects images of ${imageText(base)} (height×width×channels), but the dataset's images are ${imageText(data)}.`;
+    if (channels !== null && channels !== data[2]) {
+      const convert = channels === 1 || channels === 3 ? `set data.image.channels: ${channels} to convert the dataset's images (gray repeats into RGB, RGB becomes luminance), or ` : '';
+      return `${start} The channels of a base cannot change (its first layer has weights for each input channel): ${convert}use a base trained on ${data[2]}-channel images.`;
+    }
+    const resize = height !== null && width !== null ? `set data.image.size: [${height}, ${width}] to resize the dataset's images to the base's size` : `resize the dataset's images (data.image.size)`;
+    if (blocker)
+      return `${start} Its layer ${quote(blocker.name)} (${blocker.className}) before model.pretrained.output depends on the image size, so the base cannot be rebuilt for ${imageText(data)} images: ${resize}, or cut the base before that layer with model.pretrained.output.`;
+    return `${start} Use a base trained on ${imageText(data)} images, or a dataset of the base's image size: ${resize}.`;
+  },
+
+  baseResized: (path: string, saved: readonly (number | null)[], built: readonly number[], output: string) =>
+    `The pretrained base ${path} was built for ${imageText(built)} images instead of its saved ${imageText(saved)}: nothing up to ${quote(output)} depends on the image size, so its weights apply unchanged.`,
+
+  baseTooSmall: (path: string, layer: string, shape: readonly (number | null)[], data: readonly number[], saved: readonly (number | null)[]) =>
+    `Rebuilt for the dataset's ${imageText(data)} images, the pretrained base ${path} has no pixels left at its layer ${quote(layer)} (output ${shapeText(shape)}). ` +
+    `Use larger images (data.image.size; the base was saved for ${imageText(saved)}), or cut the base earlier with model.pretrained.output.`,
 
   notImageInput: (path: string, shape: readonly (number | null)[]) =>
     `The pretrained base ${path} takes inputs of shape ${shapeText(shape)}, not images [batch, height, width, channels]. Use a base whose input is an image.`,

@@ -1,7 +1,19 @@
 /**
- * The files of a pretrained base: model.json and the weight files its manifest lists, read and
- * checked before tfjs sees them, so every problem is a sentence naming the file. Also the
- * digest that keys the training cache on the base's exact bytes.
+ * The files of a pretrained base, recognized by content (never by extension), read and checked
+ * before tfjs sees them, so every problem is a sentence naming the file. Also the digest that
+ * keys the training cache on the base's exact bytes.
+ *
+ *   HDF5 or zip   a Keras model (.h5/.hdf5, .keras): read and converted by src/import
+ *                 (`readModelFile`), whose messages pass through unchanged
+ *   anything else a tfjs layers model: model.json and the weight files its manifest lists
+ *                 (float32 or the converter's uint8/uint16/float16 quantization, which tfjs
+ *                 decodes), handed to tfjs as saved, so every class tfjs itself reads loads
+ *
+ * tfjs files keep their own reader rather than src/import's: their topology is already in the
+ * form tfjs reads, and src/import converts only the Keras classes it knows (no GaussianNoise,
+ * ELU alpha, …), which would narrow what a base may contain. Both digests are the same thing:
+ * sha256 over the file's bytes, for tfjs model.json then its weight files in manifest order
+ * (`ImportedModel.sha256`).
  *
  * Disk access goes through `PretrainedFs` (node:fs by default) so tests can inject failures.
  */
@@ -9,7 +21,10 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
+import { readModelFile, type ImportFs } from '../import/index.ts';
+import { sniffFormat } from '../import/sniff.ts';
 import { UserError } from '../lib/errors.ts';
+import type { ModelArtifacts } from './deserialize.ts';
 import { messages } from './messages.ts';
 
 /** The one disk operation needed. */
@@ -19,18 +34,16 @@ export interface PretrainedFs {
 
 const nodeFs: PretrainedFs = { readFile: (path) => readFile(path) };
 
-/** A base's files, checked against each other. */
+/** A base's files, checked against each other, as tfjs loads them. */
 export interface PretrainedFiles {
-  /** Absolute path of model.json. */
+  /** Absolute path of the file (model.json for tfjs). */
   path: string;
-  modelJson: Buffer;
-  /** The Keras model configuration (model.json's `modelTopology`). */
-  modelTopology: object;
-  weightSpecs: tf.io.WeightsManifestEntry[];
-  /** Every weight file's bytes, concatenated in manifest order. */
-  weightData: ArrayBuffer;
-  /** The weight files as listed in the manifest, with their bytes. */
-  weightFiles: { name: string; bytes: Buffer }[];
+  /** How the file was recognized. */
+  format: 'tfjs-layers' | 'keras-h5' | 'keras-zip';
+  /** The topology (model.json's `modelTopology`; for Keras files src/import's Keras-2 form) and the weights in manifest order. */
+  artifacts: ModelArtifacts;
+  /** sha256 (hex) of the file's bytes; for tfjs, of model.json followed by its weight files in manifest order. */
+  sha256: string;
 }
 
 interface ManifestGroup {
@@ -76,41 +89,52 @@ function parseModelJson(path: string, bytes: Buffer): { modelTopology: object; m
   return { modelTopology: topology!, manifest };
 }
 
-/** Read and check model.json at `path` (absolute) and every weight file it lists. */
-export async function readPretrained(path: string, fs: PretrainedFs = nodeFs): Promise<PretrainedFiles> {
-  const modelJson = await read(fs, path, () => messages.missingModel(path));
+/** model.json (already read) and its weight files → the files tfjs loads. */
+async function readTfjs(path: string, modelJson: Buffer, fs: PretrainedFs): Promise<PretrainedFiles> {
   const { modelTopology, manifest } = parseModelJson(path, modelJson);
-  const weightFiles: PretrainedFiles['weightFiles'] = [];
+  const weightFiles: Buffer[] = [];
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
   for (const group of manifest) {
     const files = [];
-    for (const name of group.paths) {
-      const bytes = await read(fs, resolve(dirname(path), name), () => messages.missingWeightFile(path, name));
-      files.push({ name, bytes });
-    }
+    for (const name of group.paths) files.push(await read(fs, resolve(dirname(path), name), () => messages.missingWeightFile(path, name)));
     // tfjs decodes a group's weights from its files laid end to end: sizes must agree exactly.
     const expected = group.weights.reduce((sum, w) => sum + byteSize(path, w), 0);
-    const actual = files.reduce((sum, f) => sum + f.bytes.length, 0);
+    const actual = files.reduce((sum, f) => sum + f.length, 0);
     if (expected !== actual) throw new UserError(messages.weightFileSize(path, group.paths, expected, actual));
     weightFiles.push(...files);
     weightSpecs.push(...group.weights);
   }
-  const all = Buffer.concat(weightFiles.map((f) => f.bytes));
+  const all = Buffer.concat(weightFiles);
   const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
-  return { path, modelJson, modelTopology, weightSpecs, weightData, weightFiles };
+  const hash = createHash('sha256');
+  for (const bytes of [modelJson, ...weightFiles]) hash.update(bytes);
+  return { path, format: 'tfjs-layers', artifacts: { modelTopology, weightSpecs, weightData }, sha256: hash.digest('hex') };
+}
+
+/** src/import's disk access for the one file already read (a Keras file is a single file). */
+function importFs(path: string, bytes: Buffer): ImportFs {
+  const refuse = (p: string) => Promise.reject(Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' }));
+  return {
+    stat: (p) => (p === path ? Promise.resolve({ size: bytes.length, isDirectory: () => false }) : refuse(p)),
+    readFile: (p) => (p === path ? Promise.resolve(bytes) : refuse(p)),
+  };
+}
+
+/** Read and check the base at `path` (absolute): a Keras HDF5 or zip file, or a tfjs model.json and every weight file it lists. */
+export async function readPretrained(path: string, fs: PretrainedFs = nodeFs): Promise<PretrainedFiles> {
+  const bytes = await read(fs, path, () => messages.missingModel(path));
+  const format = sniffFormat(bytes);
+  // Anything that is not HDF5 or zip is read as model.json, whose messages say what it is instead.
+  if (format !== 'keras-h5' && format !== 'keras-zip') return readTfjs(path, bytes, fs);
+  const imported = await readModelFile(path, importFs(resolve(path), bytes));
+  return { path: imported.path, format, artifacts: imported.artifacts, sha256: imported.sha256 };
 }
 
 /**
- * sha256 (hex) over model.json and its weight files, each with its name and length, so the
- * training cache key changes whenever any byte of the base does. Reads and checks the files
- * like `readPretrained`, so a broken base is reported here already.
+ * sha256 (hex) of the base's bytes (`PretrainedFiles.sha256`), so the training cache key
+ * changes whenever any byte of the base does. Reads and checks the files like
+ * `readPretrained`, so a broken base is reported here already.
  */
 export async function pretrainedDigest(path: string, fs: PretrainedFs = nodeFs): Promise<string> {
-  const files = await readPretrained(path, fs);
-  const hash = createHash('sha256');
-  for (const { name, bytes } of [{ name: 'model.json', bytes: files.modelJson }, ...files.weightFiles]) {
-    hash.update(`${name}\0${bytes.length}\0`);
-    hash.update(bytes);
-  }
-  return hash.digest('hex');
+  return (await readPretrained(path, fs)).sha256;
 }

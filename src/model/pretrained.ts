@@ -1,23 +1,27 @@
 /**
- * A saved tfjs LayersModel as the base of a new model: loaded with convlens's layer classes,
- * cut at `output`, frozen per selector; later partly unfrozen for fine-tuning.
+ * A saved model as the base of a new model: loaded with convlens's layer classes, cut at
+ * `output`, frozen per selector; later partly unfrozen for fine-tuning.
  *
- *   1 read      model.json + weight files, checked (pretrained-files.ts)
- *   2 load      deserialized with convlens's classes (deserialize.ts): frozen batch norms keep
+ *   1 read      by content: a Keras .h5/.keras file through src/import, or a tfjs model.json
+ *               with its weight files, checked (pretrained-files.ts)
+ *   2 size      a base saved for other images is rebuilt for the dataset's height and width
+ *               when nothing between its input and `output` depends on them (base-input.ts)
+ *   3 load      deserialized with convlens's classes (deserialize.ts): frozen batch norms keep
  *               their moving statistics, dilated convolutions train, dropout is seeded
- *   3 check     one image input of the dataset's shape; `output` names a layer
- *   4 cut       the base = the layers that `output` depends on; the others are freed
- *   5 freeze    the selector's base layers (build.ts, once the head is built)
+ *   4 check     one image input of the dataset's shape; `output` names a layer
+ *   5 cut       the base = the layers that `output` depends on; the others are freed
+ *   6 freeze    the selector's base layers (build.ts, once the head is built)
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LayerSelector, ModelSpec } from '../config/spec.ts';
 import { didYouMean } from '../config/did-you-mean.ts';
 import { deriveSeed } from '../lib/rng.ts';
 import { UserError } from '../lib/errors.ts';
-import { loadConvlensModel } from './deserialize.ts';
+import { loadConvlensModel, type ModelArtifacts } from './deserialize.ts';
 import { SeededDropout } from './layers/seeded-dropout.ts';
+import { savedInputShape, sizeDependentLayer, withInputSize, type SizeDependent } from './base-input.ts';
 import { messages } from './messages.ts';
-import { readPretrained, type PretrainedFs } from './pretrained-files.ts';
+import { readPretrained, type PretrainedFiles, type PretrainedFs } from './pretrained-files.ts';
 import { allLayers, freeLayer } from './layer-walk.ts';
 import { selectLayers } from './selectors.ts';
 
@@ -39,6 +43,8 @@ export interface PretrainedBase {
   cutAway: string[];
   /** Free the weights of every layer of the base (after a failed build). */
   dispose(): void;
+  /** Sentences for the build log: the base rebuilt for the dataset's image size. */
+  notes: string[];
 }
 
 /** What loading a base needs besides its ModelSpec. */
@@ -66,12 +72,38 @@ function ancestors(output: Sym): Set<tf.layers.Layer> {
   return seen;
 }
 
-function checkInput(path: string, model: tf.LayersModel, data: [number, number, number]): void {
+/** `blocker`: the layer that kept a base of another image size from being rebuilt, for the message. */
+function checkInput(path: string, model: tf.LayersModel, data: [number, number, number], blocker: SizeDependent | undefined): void {
   if (model.inputs.length !== 1) throw new UserError(messages.singleInput(path, model.inputs.length));
   const shape = model.inputs[0]!.shape;
   if (shape.length !== 4) throw new UserError(messages.notImageInput(path, shape));
   // A dimension the base leaves open (null) fits any size.
-  if (!shape.slice(1).every((d, i) => d === null || d === data[i])) throw new UserError(messages.inputShape(path, shape.slice(1), data));
+  if (!shape.slice(1).every((d, i) => d === null || d === data[i])) throw new UserError(messages.inputShape(path, shape.slice(1), data, blocker));
+}
+
+const fits = (saved: (number | null)[], data: readonly number[], from: number, to: number) => saved.slice(from, to).every((d, i) => d === null || d === data[from + i]);
+
+/**
+ * The base's topology for the dataset's images: as saved when its size fits, else rebuilt for
+ * the dataset's height and width when the part up to `output` allows it. Channels are never
+ * changed (the first convolution's kernel has one slice per input channel).
+ */
+function sizedArtifacts(files: PretrainedFiles, output: string | undefined, data: [number, number, number]): { artifacts: ModelArtifacts; saved?: (number | null)[]; blocker?: SizeDependent } {
+  const { artifacts } = files;
+  const saved = savedInputShape(artifacts.modelTopology);
+  if (!saved || saved.length !== 3 || fits(saved, data, 0, 3) || !fits(saved, data, 2, 3)) return { artifacts };
+  const blocker = sizeDependentLayer(artifacts.modelTopology, output);
+  if (blocker) return { artifacts, blocker };
+  const modelTopology = withInputSize(artifacts.modelTopology, data[0], data[1]);
+  return modelTopology ? { artifacts: { ...artifacts, modelTopology }, saved } : { artifacts };
+}
+
+/** A rebuilt base must keep some pixels in every layer (each stride-2 layer halves the size). */
+function checkRebuilt(path: string, layers: tf.layers.Layer[], data: [number, number, number], saved: (number | null)[]): void {
+  for (const layer of layers) {
+    const shape = layer.outputShape as (number | null)[];
+    if (shape.some((d) => d !== null && d <= 0)) throw new UserError(messages.baseTooSmall(path, layer.name, shape, data, saved));
+  }
 }
 
 function outputLayer(path: string, model: tf.LayersModel, output: string | undefined): tf.layers.Layer {
@@ -86,16 +118,17 @@ function outputLayer(path: string, model: tf.LayersModel, output: string | undef
 /** Read, load and cut the base of `spec`. Layers after the cut are freed. */
 export async function loadPretrainedBase(spec: PretrainedSpec, opts: LoadBaseOptions): Promise<PretrainedBase> {
   const files = await readPretrained(spec.path, opts.fs);
+  const sized = sizedArtifacts(files, spec.output, opts.inputShape);
   let model: tf.LayersModel;
   try {
-    model = await loadConvlensModel(files);
+    model = await loadConvlensModel(sized.artifacts);
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(messages.badModel(spec.path, (error as Error).message));
   }
   const everything = model.layers;
   try {
-    checkInput(spec.path, model, opts.inputShape);
+    checkInput(spec.path, model, opts.inputShape, sized.blocker);
     const cut = outputLayer(spec.path, model, spec.output);
     const output = cut.output as Sym;
     const kept = ancestors(output);
@@ -104,10 +137,15 @@ export async function loadPretrainedBase(spec: PretrainedSpec, opts: LoadBaseOpt
       if (UNSEEDED.has(layer.getClassName())) throw new UserError(messages.unseeded(spec.path, layer.name, layer.getClassName()));
       if (layer instanceof SeededDropout) layer.streamSeed = deriveSeed(opts.dropoutSeed, layer.name);
     }
+    const notes: string[] = [];
+    if (sized.saved) {
+      checkRebuilt(spec.path, layers, opts.inputShape, sized.saved);
+      notes.push(messages.baseResized(spec.path, sized.saved, opts.inputShape, cut.name));
+    }
     for (const layer of everything) if (!kept.has(layer)) freeLayer(layer);
     const keptLayers = everything.filter((l) => kept.has(l));
     const cutAway = everything.filter((l) => !kept.has(l)).map((l) => l.name);
-    return { input: model.inputs[0]!, output, layers, cutAway, dispose: () => keptLayers.forEach(freeLayer) };
+    return { input: model.inputs[0]!, output, layers, cutAway, dispose: () => keptLayers.forEach(freeLayer), notes };
   } catch (error) {
     everything.forEach(freeLayer);
     throw error;
