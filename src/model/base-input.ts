@@ -147,18 +147,66 @@ export function sizeDependentLayer(topology: object, output: string | undefined)
   return first && { name: first.name, className: first.class_name };
 }
 
-/** A copy of `topology` whose input takes images of `height`×`width` (channels as saved); undefined when its input cannot be found. */
-export function withInputSize(topology: object, height: number, width: number): object | undefined {
-  const copy = structuredClone(topology);
+/** Every layer name of a layer list, nested models' layers included. */
+function allNames(layers: Entry[]): string[] {
+  return layers.flatMap((l) => {
+    const inner = modelConfig(l);
+    return [l.name, ...(inner ? allNames(inner.layers) : [])];
+  });
+}
+
+/** A base rebuilt for another image size. */
+export interface Rebuilt {
+  /** The saved topology, input resized and cut after `output`. */
+  topology: object;
+  /** Names of the layers kept, nested models' layers included (their weights are needed). */
+  kept: Set<string>;
+  /** Names of the saved model's layers left out (after the cut). */
+  removed: string[];
+}
+
+/**
+ * A copy of `topology` whose input takes images of `height`×`width` (channels as saved), cut
+ * after `output` (the layers after it may depend on the size, and would not build); undefined
+ * when its input cannot be found.
+ */
+export function withInputSize(topology: object, height: number, width: number, output: string | undefined): Rebuilt | undefined {
+  const copy = structuredClone(topology) as Json;
   const model = modelConfig(copy);
   const input = model && inputEntry(model);
   const shape = input && declared(input);
-  if (!input || !shape || shape.length !== 3) return undefined;
+  if (!model || !input || !shape || shape.length !== 3) return undefined;
   // modelConfig copies each entry's top level; the config objects are the copy's own.
   const config = input.config;
   const batch = ((config['batch_input_shape'] ?? config['batch_shape']) as Shape | undefined)?.[0] ?? null;
   delete config['input_shape'];
   delete config['batch_shape'];
   config['batch_input_shape'] = [batch, height, width, shape[2]];
-  return copy;
+
+  let keep = new Set(model.layers);
+  if (output !== undefined && sequential(model.class_name)) {
+    const end = model.layers.findIndex((l) => l.name === output);
+    if (end >= 0) keep = new Set(model.layers.slice(0, end + 1));
+  } else if (output !== undefined && model.layers.some((l) => l.name === output)) {
+    const byName = new Map(model.layers.map((l) => [l.name, l]));
+    keep = new Set();
+    const stack = [output];
+    while (stack.length > 0) {
+      const entry = byName.get(stack.pop()!);
+      if (!entry || keep.has(entry)) continue;
+      keep.add(entry);
+      stack.push(...inboundNames(entry));
+    }
+    model.config['output_layers'] = [[output, 0, 0]];
+  }
+  const raw = (isObject(copy['model_config']) ? copy['model_config'] : copy) as Json;
+  const layers = (Array.isArray(raw['config']) ? raw['config'] : (raw['config'] as Json)['layers']) as Json[];
+  const kept = layers.filter((_, i) => keep.has(model.layers[i]!));
+  if (Array.isArray(raw['config'])) raw['config'] = kept;
+  else (raw['config'] as Json)['layers'] = kept;
+  return {
+    topology: copy,
+    kept: new Set(allNames(model.layers.filter((l) => keep.has(l)))),
+    removed: model.layers.filter((l) => !keep.has(l)).map((l) => l.name),
+  };
 }

@@ -111,6 +111,26 @@ async function readTfjs(path: string, modelJson: Buffer, fs: PretrainedFs): Prom
   return { path, format: 'tfjs-layers', artifacts: { modelTopology, weightSpecs, weightData }, sha256: hash.digest('hex') };
 }
 
+/**
+ * The artifacts with only the weights of the named layers (a weight is named
+ * `<layer>/<weight>`), for a base cut before loading: tfjs refuses weights without a layer.
+ */
+export function selectWeights(path: string, artifacts: ModelArtifacts, layers: ReadonlySet<string>): ModelArtifacts {
+  const weightSpecs: tf.io.WeightsManifestEntry[] = [];
+  const parts: Uint8Array[] = [];
+  let offset = 0;
+  for (const spec of artifacts.weightSpecs) {
+    const size = byteSize(path, spec);
+    if (layers.has(spec.name.slice(0, spec.name.lastIndexOf('/')))) {
+      weightSpecs.push(spec);
+      parts.push(new Uint8Array(artifacts.weightData, offset, size));
+    }
+    offset += size;
+  }
+  const all = Buffer.concat(parts);
+  return { ...artifacts, weightSpecs, weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer };
+}
+
 /** src/import's disk access for the one file already read (a Keras file is a single file). */
 function importFs(path: string, bytes: Buffer): ImportFs {
   const refuse = (p: string) => Promise.reject(Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' }));

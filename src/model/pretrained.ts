@@ -21,7 +21,7 @@ import { loadConvlensModel, type ModelArtifacts } from './deserialize.ts';
 import { SeededDropout } from './layers/seeded-dropout.ts';
 import { savedInputShape, sizeDependentLayer, withInputSize, type SizeDependent } from './base-input.ts';
 import { messages } from './messages.ts';
-import { readPretrained, type PretrainedFiles, type PretrainedFs } from './pretrained-files.ts';
+import { readPretrained, selectWeights, type PretrainedFiles, type PretrainedFs } from './pretrained-files.ts';
 import { allLayers, freeLayer } from './layer-walk.ts';
 import { selectLayers } from './selectors.ts';
 
@@ -83,19 +83,30 @@ function checkInput(path: string, model: tf.LayersModel, data: [number, number, 
 
 const fits = (saved: (number | null)[], data: readonly number[], from: number, to: number) => saved.slice(from, to).every((d, i) => d === null || d === data[from + i]);
 
+/** What tfjs loads: the saved artifacts, or those of the base rebuilt for the dataset's size (`saved` set, the layers after the cut `removed`). */
+interface Sized {
+  artifacts: ModelArtifacts;
+  saved?: (number | null)[];
+  removed: string[];
+  blocker?: SizeDependent;
+}
+
 /**
  * The base's topology for the dataset's images: as saved when its size fits, else rebuilt for
- * the dataset's height and width when the part up to `output` allows it. Channels are never
- * changed (the first convolution's kernel has one slice per input channel).
+ * the dataset's height and width when the part up to `output` allows it, without the layers
+ * after `output` (they may depend on the size). Channels are never changed (the first
+ * convolution's kernel has one slice per input channel).
  */
-function sizedArtifacts(files: PretrainedFiles, output: string | undefined, data: [number, number, number]): { artifacts: ModelArtifacts; saved?: (number | null)[]; blocker?: SizeDependent } {
+function sizedArtifacts(files: PretrainedFiles, output: string | undefined, data: [number, number, number]): Sized {
   const { artifacts } = files;
   const saved = savedInputShape(artifacts.modelTopology);
-  if (!saved || saved.length !== 3 || fits(saved, data, 0, 3) || !fits(saved, data, 2, 3)) return { artifacts };
+  if (!saved || saved.length !== 3 || fits(saved, data, 0, 3) || !fits(saved, data, 2, 3)) return { artifacts, removed: [] };
   const blocker = sizeDependentLayer(artifacts.modelTopology, output);
-  if (blocker) return { artifacts, blocker };
-  const modelTopology = withInputSize(artifacts.modelTopology, data[0], data[1]);
-  return modelTopology ? { artifacts: { ...artifacts, modelTopology }, saved } : { artifacts };
+  if (blocker) return { artifacts, blocker, removed: [] };
+  const rebuilt = withInputSize(artifacts.modelTopology, data[0], data[1], output);
+  if (!rebuilt) return { artifacts, removed: [] };
+  const weights = selectWeights(files.path, artifacts, rebuilt.kept);
+  return { artifacts: { ...weights, modelTopology: rebuilt.topology }, saved, removed: rebuilt.removed };
 }
 
 /** A rebuilt base must keep some pixels in every layer (each stride-2 layer halves the size). */
@@ -144,7 +155,7 @@ export async function loadPretrainedBase(spec: PretrainedSpec, opts: LoadBaseOpt
     }
     for (const layer of everything) if (!kept.has(layer)) freeLayer(layer);
     const keptLayers = everything.filter((l) => kept.has(l));
-    const cutAway = everything.filter((l) => !kept.has(l)).map((l) => l.name);
+    const cutAway = [...everything.filter((l) => !kept.has(l)).map((l) => l.name), ...sized.removed];
     return { input: model.inputs[0]!, output, layers, cutAway, dispose: () => keptLayers.forEach(freeLayer), notes };
   } catch (error) {
     everything.forEach(freeLayer);

@@ -3,7 +3,7 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LayerSelector, LayerSpec, ModelSpec } from '../../../src/config/spec.ts';
-import { buildModel, type BuildOptions } from '../../../src/model/build.ts';
+import { buildLayersModel, buildModel, type BuildOptions } from '../../../src/model/build.ts';
 import { unfreezeBase } from '../../../src/model/pretrained.ts';
 import { pretrainedDigest } from '../../../src/model/pretrained-files.ts';
 import { FreezableBatchNorm } from '../../../src/model/layers/batch-norm.ts';
@@ -13,7 +13,7 @@ import { summarizeModel } from '../../../src/model/summary.ts';
 import { loadStock } from './stock-load.ts';
 import { deriveSeed } from '../../../src/lib/rng.ts';
 import { UserError } from '../../../src/lib/errors.ts';
-import { BASE_SHAPE, makeBase, removeTempDirs, saveTo, tempDir, trainOneStep } from './saved-base.ts';
+import { BASE_LAYERS as SAVED_LAYERS, BASE_SHAPE, makeBase, removeTempDirs, saveTo, tempDir, trainOneStep } from './saved-base.ts';
 import { dense, gap, softmax } from './specs.ts';
 
 let base: Awaited<ReturnType<typeof makeBase>>;
@@ -98,6 +98,31 @@ describe('pretrained bases', () => {
     expect(drop).toBeInstanceOf(SeededDropout);
     expect((drop as SeededDropout).streamSeed).toBe(deriveSeed(2, 'dropout_1'));
     expect(setRandomStep(model, 4)).toBe(1);
+    model.dispose();
+  });
+
+  it('a convolutional base is rebuilt for another image size: same weights, the same function as a model of that size', async () => {
+    const shape: [number, number, number] = [28, 20, 1];
+    const { model, baseLayers, notes } = await buildModel(spec(), { ...opts, inputShape: shape });
+    expect(baseLayers).toEqual(BASE_LAYERS);
+    expect(model.inputs[0]!.shape).toEqual([null, 28, 20, 1]);
+    expect(notes).toEqual([`The pretrained base ${base.path} was built for 28×20×1 images instead of its saved 8×8×1: nothing up to "global_avg_pool_1" depends on the image size, so its weights apply unchanged.`]);
+    for (const [name, values] of base.weights) if (!name.startsWith('dense_1/')) expect(weightOf(model, name), name).toEqual(Array.from(values));
+    // Independent computation: the same layers built by convlens for 28×20 from scratch, given the saved weights by name.
+    const fresh = buildLayersModel(SAVED_LAYERS, { inputShape: shape, numClasses: 5, seeds: { init: 9, dropout: 4 } });
+    for (const w of fresh.weights) {
+      const value = tf.tensor(base.weights.get(w.originalName)!, w.shape as number[]);
+      w.write(value);
+      value.dispose();
+    }
+    const probe = tf.model({ inputs: fresh.inputs, outputs: fresh.getLayer('global_avg_pool_1').output as tf.SymbolicTensor });
+    const features = tf.model({ inputs: model.inputs, outputs: model.getLayer('global_avg_pool_1').output as tf.SymbolicTensor });
+    const input = tf.randomNormal([3, ...shape], 1, 2, 'float32', 7);
+    const [a, b] = [probe.predict(input) as tf.Tensor, features.predict(input) as tf.Tensor];
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!)).toBeLessThan(1e-6);
+    tf.dispose([input, a, b]);
+    fresh.dispose();
+    expect(weightOf(model, 'c1/kernel')).toEqual(Array.from(base.weights.get('c1/kernel')!));
     model.dispose();
   });
 
@@ -262,11 +287,38 @@ describe('pretrained errors', () => {
     );
   });
 
-  it('an input shape that is not the dataset\'s', async () => {
+  it('an image size the base cannot be rebuilt for (a layer before the cut depends on it)', async () => {
+    const seq = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: BASE_SHAPE, filters: 3, kernelSize: 3, name: 's_conv' }), tf.layers.flatten({ name: 's_flat' }), tf.layers.dense({ units: 3, name: 's_dense' })] });
+    const path = await saveTo(await tempDir(), seq);
+    seq.dispose();
+    await fails(
+      spec({ path, output: undefined }, []),
+      `The pretrained base ${path} expects images of 8×8×1 (height×width×channels), but the dataset's images are 28×28×1. ` +
+        `Its layer "s_flat" (Flatten) before model.pretrained.output depends on the image size, so the base cannot be rebuilt for 28×28×1 images: ` +
+        `set data.image.size: [8, 8] to resize the dataset's images to the base's size, or cut the base before that layer with model.pretrained.output.`,
+      { ...opts, inputShape: [28, 28, 1] },
+    );
+    // Cut before the Flatten, the same base is rebuilt for 28×28.
+    const { model, notes } = await buildModel(spec({ path, output: 's_conv' }, [gap, softmax(3)]), { ...opts, inputShape: [28, 28, 1] });
+    expect(model.inputs[0]!.shape).toEqual([null, 28, 28, 1]);
+    expect(notes).toEqual([`The pretrained base ${path} was built for 28×28×1 images instead of its saved 8×8×1: nothing up to "s_conv" depends on the image size, so its weights apply unchanged.`]);
+    model.dispose();
+  });
+
+  it('channels that are not the dataset\'s', async () => {
     await fails(
       spec(),
-      `The pretrained base ${base.path} expects images of 8×8×1 (height×width×channels), but the dataset's images are 28×28×1. Use a base trained on 28×28×1 images, or a dataset of the base's image size.`,
-      { ...opts, inputShape: [28, 28, 1] },
+      `The pretrained base ${base.path} expects images of 8×8×1 (height×width×channels), but the dataset's images are 8×8×3. The channels of a base cannot change (its first layer has weights for each input channel): ` +
+        `set data.image.channels: 1 to convert the dataset's images (gray repeats into RGB, RGB becomes luminance), or use a base trained on 3-channel images.`,
+      { ...opts, inputShape: [8, 8, 3] },
+    );
+  });
+
+  it('images too small for a rebuilt base', async () => {
+    await fails(
+      spec(),
+      `Rebuilt for the dataset's 1×1×1 images, the pretrained base ${base.path} has no pixels left at its layer "max_pool_1" (output [batch, 0, 0, 4]). Use larger images (data.image.size; the base was saved for 8×8×1), or cut the base earlier with model.pretrained.output.`,
+      { ...opts, inputShape: [1, 1, 1] },
     );
   });
 
