@@ -12,6 +12,8 @@
  *   wrong thing when loaded by stock tfjs; load it through `model/deserialize.ts` instead.
  * - SeparableConv2D initializes the pointwise kernel with the *depthwise* initializer; here the
  *   `pointwiseInitializer` given is used.
+ * - SeparableConv2D's `getConfig` leaves out `depth_multiplier`, so a saved layer with a depth
+ *   multiplier above 1 reloads with 1 and its weights no longer fit; here it is written.
  */
 import * as tf from '@tensorflow/tfjs';
 import { atrousConv, convOutputLength } from './atrous.ts';
@@ -133,5 +135,9 @@ export class DilatedSeparableConv2D extends SeparableBase {
       (x) => tf.depthwiseConv2d(x, depthwise, 1, 'valid'),
       (y) => tf.conv2d(y, pointwise, 1, 'valid'),
     );
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), depthMultiplier: (this as unknown as { depthMultiplier: number }).depthMultiplier };
   }
 }
