@@ -1,6 +1,7 @@
 /**
  * An imported model's training history (`model.history`): what Keras's CSVLogger writes
- * (`epoch,accuracy,loss,val_accuracy,val_loss[,lr]`, epochs from 0), or the JSON of
+ * (`epoch,accuracy,loss,val_accuracy,val_loss[,lr]`, epochs from 0; convlens's own history.csv
+ * counts from 1 and reads too), or the JSON of
  * `history.history` (`{"loss": [...], "accuracy": [...], ...}`). Old Keras names accuracy `acc`
  * and the rate `lr`; newer Keras names it `learning_rate`. Rows become convlens history rows
  * with epochs counted from 1, as the report's curves count them.
@@ -76,12 +77,14 @@ function fromCsv(file: string, text: string): HistoryRow[] {
   if (!header || rows.length === 0) fail(file, 'has no epochs. Give the CSV written by Keras\'s CSVLogger callback after training.');
   const picked = pickColumns(file, header);
   const epochColumn = header.indexOf('epoch');
+  // CSVLogger counts epochs from 0; convlens's own history.csv (and the report) from 1.
+  const first = epochColumn < 0 ? 0 : Number(rows[0]![epochColumn]) === 1 ? 1 : 0;
   return rows.map((cells, i) => {
     const line = i + 2;
     if (cells.length !== header.length) fail(file, `has ${cells.length} values on line ${line} but ${header.length} columns in its header.`);
-    // CSVLogger counts epochs from 0; the report counts from 1.
-    const epoch = epochColumn < 0 ? i + 1 : Number(cells[epochColumn]) + 1;
-    if (epochColumn >= 0 && epoch !== i + 1) fail(file, `has epoch ${cells[epochColumn]} on line ${line}; expected ${i}. Epochs must be consecutive from 0, as CSVLogger writes them (a resumed run appends: keep one run's rows).`);
+    if (epochColumn >= 0 && Number(cells[epochColumn]) !== first + i) {
+      fail(file, `has epoch ${cells[epochColumn]} on line ${line}; expected ${first + i}. Epochs must be consecutive from 0 (as CSVLogger writes them) or 1 (as convlens does); a resumed run appends: keep one run's rows.`);
+    }
     return rowOf(file, `on line ${line}`, i + 1, (f) => cells[header.indexOf(picked[f]!)], picked);
   });
 }

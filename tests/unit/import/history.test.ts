@@ -48,8 +48,15 @@ describe('parseHistory', () => {
 
   it('refuses epochs that do not count from 0 (two runs appended)', () => {
     expect(() => parseHistory(FILE, 'epoch,accuracy,loss\n0,0.5,1\n1,0.6,0.9\n0,0.55,0.95\n')).toThrow(
-      "The training history history.csv has epoch 0 on line 4; expected 2. Epochs must be consecutive from 0, as CSVLogger writes them (a resumed run appends: keep one run's rows).",
+      "The training history history.csv has epoch 0 on line 4; expected 2. Epochs must be consecutive from 0 (as CSVLogger writes them) or 1 (as convlens does); a resumed run appends: keep one run's rows.",
     );
+  });
+
+  it("reads convlens's own history.csv back (epochs from 1)", () => {
+    expect(parseHistory(FILE, 'epoch,loss,accuracy,val_loss,val_accuracy,lr\n1,0.45,0.84,0.3,0.89,0.001\n2,0.3,0.89,0.27,0.9,0.001\n')).toEqual([
+      { epoch: 1, loss: 0.45, accuracy: 0.84, val_loss: 0.3, val_accuracy: 0.89, lr: 0.001 },
+      { epoch: 2, loss: 0.3, accuracy: 0.89, val_loss: 0.27, val_accuracy: 0.9, lr: 0.001 },
+    ]);
   });
 
   it('refuses JSON lists of different lengths', () => {
