@@ -16,6 +16,7 @@ import type { HistoryRow, PhaseRecord } from '../../engine/train.ts';
 import { UserError } from '../../lib/errors.ts';
 import { importKey } from '../plan.ts';
 import type { PipelineContext } from '../context.ts';
+import { storedRun, storeRun } from './runs.ts';
 import { inputNormalization, type RunFacts, type TrainArtifact } from './train.ts';
 
 /** Test images whose outputs are checked to be probabilities when `model.output` says so. */
@@ -65,17 +66,8 @@ export async function importStage(ctx: PipelineContext, spec: ImportedSpec, data
   const history = await readHistory(spec);
   const engine = await ctx.engine();
   const key = importKey(spec, dataset.digest, imported.sha256, history?.digest, engine.backend, engine.versions['tfjs'] ?? '');
-  if (!ctx.force) {
-    const files = await ctx.store.get('runs', key);
-    if (files) {
-      return {
-        key,
-        cached: true,
-        saved: { modelJson: files.get('model.json')!.toString('utf8'), weights: files.get('weights.bin')! },
-        facts: JSON.parse(files.get('run.json')!.toString('utf8')) as RunFacts,
-      };
-    }
-  }
+  const stored = await storedRun(ctx, key);
+  if (stored) return stored;
   const started = ctx.clock.now();
   const { instantiateModel } = await import('../../import/index.ts');
   const { adaptOutputs, checkFits, checkProbabilities, classPermutation } = await import('../../import/adapt.ts');
@@ -117,15 +109,7 @@ export async function importStage(ctx: PipelineContext, spec: ImportedSpec, data
         ...(m.history && { history: basename(m.history.path) }),
       },
     };
-    await ctx.store.put(
-      'runs',
-      key,
-      new Map<string, Buffer | string>([
-        ['model.json', saved.modelJson],
-        ['weights.bin', saved.weights],
-        ['run.json', JSON.stringify(facts, null, 2)],
-      ]),
-    );
+    await storeRun(ctx, key, saved, facts);
     return { key, saved, facts, cached: false };
   } finally {
     // The adapted model is built from the loaded model's layers: disposing it frees them all.

@@ -16,6 +16,7 @@ import { clearCheckpoints, loadCheckpoint, saveCheckpoint } from '../checkpoints
 import { effectiveReplicas, trainKey } from '../plan.ts';
 import type { Executor } from '../../engine/executor.ts';
 import type { PipelineContext } from '../context.ts';
+import { storedRun, storeRun } from './runs.ts';
 
 /** Facts about a training run, stored beside the weights. */
 export interface RunFacts {
@@ -59,17 +60,8 @@ export async function trainStage(ctx: PipelineContext, spec: TrainedSpec, datase
   const engine = await ctx.engine();
   const baseDigest = spec.model.kind === 'pretrained' ? await (await import('../../model/pretrained-files.ts')).pretrainedDigest(spec.model.path) : undefined;
   const key = trainKey(spec, dataset.digest, engine.backend, engine.versions['tfjs'] ?? '', baseDigest);
-  if (!ctx.force) {
-    const files = await ctx.store.get('runs', key);
-    if (files) {
-      return {
-        key,
-        cached: true,
-        saved: { modelJson: files.get('model.json')!.toString('utf8'), weights: files.get('weights.bin')! },
-        facts: JSON.parse(files.get('run.json')!.toString('utf8')) as RunFacts,
-      };
-    }
-  }
+  const stored = await storedRun(ctx, key);
+  if (stored) return stored;
   const { buildModel } = await import('../../model/build.ts');
   const { summarizeModel } = await import('../../model/summary.ts');
   const { trainModel } = await import('../../engine/train.ts');
@@ -132,15 +124,7 @@ export async function trainStage(ctx: PipelineContext, spec: TrainedSpec, datase
       ...(resume && { resumedAfterEpoch: resume.state.epoch }),
       trainedAt: isoNow(),
     };
-    await ctx.store.put(
-      'runs',
-      key,
-      new Map<string, Buffer | string>([
-        ['model.json', saved.modelJson],
-        ['weights.bin', saved.weights],
-        ['run.json', JSON.stringify(facts, null, 2)],
-      ]),
-    );
+    await storeRun(ctx, key, saved, facts);
     await clearCheckpoints(ctx.store, key);
     return { key, saved, facts, cached: false };
   } finally {
