@@ -4,6 +4,7 @@
  * layout is also checked for the invariants a reader relies on: no two boxes overlap, and no
  * edge runs through a box.
  */
+import { expectReadable } from './readable.ts';
 import { describe, expect, it } from 'vitest';
 import { diagramAlt } from '../../../../src/render/diagram/alt.ts';
 import { diagramGraph, type DiagramLayerRow } from '../../../../src/render/diagram/graph.ts';
@@ -37,31 +38,6 @@ const row = (name: string, inputs: string[] = [], type = 'Conv2D', trainable = t
   trainable,
 });
 
-/** Every box pair is disjoint, and every edge segment avoids every box interior. */
-function expectReadable(layout: DiagramLayout): void {
-  const { boxes } = layout;
-  for (let i = 0; i < boxes.length; i++) {
-    for (let j = i + 1; j < boxes.length; j++) {
-      const a = boxes[i]!;
-      const b = boxes[j]!;
-      const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
-      expect(apart, `boxes ${a.id} and ${b.id} overlap`).toBe(true);
-    }
-  }
-  for (const e of layout.edges) {
-    for (let k = 1; k < e.points.length; k++) {
-      const [x1, y1] = e.points[k - 1]!;
-      const [x2, y2] = e.points[k]!;
-      expect(x1 === x2 || y1 === y2, `edge ${e.from}→${e.to} has a slanted segment`).toBe(true);
-      for (const b of boxes) {
-        // Strict interior: touching the source's bottom or the target's top is how edges attach.
-        const crossesX = Math.max(x1, x2) > b.x && Math.min(x1, x2) < b.x + b.width;
-        const crossesY = Math.max(y1, y2) > b.y && Math.min(y1, y2) < b.y + b.height;
-        expect(crossesX && crossesY, `edge ${e.from}→${e.to} runs through box ${b.id}`).toBe(false);
-      }
-    }
-  }
-}
 
 describe('diagramGraph', () => {
   it('orders a table topologically, keeps table order on ties, and notes references it cannot draw', () => {

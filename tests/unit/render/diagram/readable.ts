@@ -1,7 +1,6 @@
 /**
  * The invariants a reader relies on, checked on any layout: no two boxes overlap, every edge is
- * made of horizontal and vertical segments, and no edge runs through a box. (The same check as
- * layout.test.ts's, kept there unchanged.) Also: the cards drawn behind a group box stay in the
+ * made of horizontal and vertical segments, and no edge runs through a box. Also: the cards drawn behind a group box stay in the
  * gap on its right, clear of every other box.
  */
 import { expect } from 'vitest';
