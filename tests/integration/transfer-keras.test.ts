@@ -114,6 +114,5 @@ describe('an ImageNet MobileNet (Keras HDF5) as a pretrained base', () => {
     // 160 training images for one epoch are too few to learn Fashion-MNIST at 32×32 (accuracy
     // stays near chance; docs/experiments.md has numbers from larger runs): the run must only be sound.
     for (const r of [frozen!, tuned!]) for (const row of r.run.facts.history) expect(Number.isFinite(row.loss), `${r.spec.id} epoch ${row.epoch}`).toBe(true);
-    for (const r of [frozen!, tuned!]) expect(r.analysis.metrics.accuracy).toBeGreaterThanOrEqual(0);
   });
 });
