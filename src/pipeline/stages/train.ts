@@ -72,6 +72,7 @@ export async function trainStage(ctx: PipelineContext, spec: TrainedSpec, datase
 
   const buildOptions = { inputShape: dataset.shape, numClasses: dataset.classes.length, seeds: spec.seeds };
   const built = await buildModel(spec.model, buildOptions);
+  for (const note of built.notes) ctx.log.info(`${spec.id}: ${note}`);
   const { model } = built;
   const resume = ctx.force ? undefined : await loadCheckpoint(ctx.store, key);
   if (ctx.force) await clearCheckpoints(ctx.store, key);
