@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// convlens entry point: checks the Node version, then runs the TypeScript CLI directly
-// (Node strips the types; there is no build step for the CLI).
+// convlens entry point: checks the Node version, then runs the CLI.
+//
+// Which code runs (ARCHITECTURE.md, "Compiled for the package only"):
+//   - in the checkout (src/cli/main.ts is here): the TypeScript sources, through Node's type
+//     stripping, so `npm run build` and `npm test` need no compile step;
+//   - in the installed package (the `files` list ships no src/cli/): lib/cli/main.js, compiled by
+//     `npm run build:lib` at `npm pack` time, since Node refuses to strip types under node_modules.
+import { existsSync } from 'node:fs';
+
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 12)) {
   process.stderr.write(
@@ -9,11 +16,25 @@ if (major < 22 || (major === 22 && minor < 12)) {
   );
   process.exit(1);
 }
-if (!process.features.typescript) {
-  // Node 22.12–22.17 strips types only when asked: re-run with the flag.
-  const { spawnSync } = await import('node:child_process');
-  const result = spawnSync(process.execPath, ['--experimental-strip-types', '--no-warnings=ExperimentalWarning', ...process.argv.slice(1)], { stdio: 'inherit' });
-  process.exit(result.status ?? 2);
+const source = new URL('../src/cli/main.ts', import.meta.url);
+const compiled = new URL('../lib/cli/main.js', import.meta.url);
+let entry;
+if (existsSync(source)) {
+  if (!process.features.typescript) {
+    // Node 22.12–22.17 strips types only when asked: re-run with the flag.
+    const { spawnSync } = await import('node:child_process');
+    const result = spawnSync(process.execPath, ['--experimental-strip-types', '--no-warnings=ExperimentalWarning', ...process.argv.slice(1)], { stdio: 'inherit' });
+    process.exit(result.status ?? 2);
+  }
+  entry = source;
+} else if (existsSync(compiled)) {
+  entry = compiled;
+} else {
+  process.stderr.write(
+    `convlens is incomplete: neither its sources (src/cli/main.ts) nor its compiled code (lib/cli/main.js) are in ${new URL('..', import.meta.url).pathname}.\n` +
+      `Reinstall it (npm install --save-dev convlens), or in a checkout run "npm run build:lib".\n`,
+  );
+  process.exit(1);
 }
-const { main } = await import('../src/cli/main.ts');
+const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));
