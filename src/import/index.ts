@@ -1,8 +1,9 @@
 /**
  * Model import: a model file trained elsewhere → a tfjs LayersModel with convlens's classes.
  *
- *   path ─▶ 1 read + sniff (sniff.ts)          bytes → 'tfjs-layers' | 'keras-h5' | 'keras-zip'
+ *   path ─▶ 1 read + sniff (sniff.ts)          bytes → 'tfjs-layers' | 'keras-h5' | 'keras-zip' | 'onnx'
  *        ─▶ 2 format reader                    tfjs-layers.ts | keras-h5.ts | keras-zip.ts
+ *                                              (ONNX: onnx/read.ts does 2–5 its own way → ImportedModel)
  *                                              → Keras config (any version) + a WeightSource
  *        ─▶ 3 parse (keras-config.ts)          config → RawModel (one graph form for Keras 1–3)
  *        ─▶ 4 convert (convert.ts, layers.ts)  → Keras-2 topology tfjs reads, shapes, weights needed
@@ -27,14 +28,20 @@ import { assembleWeights, type WeightSource } from './weights.ts';
 export type { ModelFormat } from './sniff.ts';
 export type { ImportFs } from './files.ts';
 
+/** How to read a model file. */
+export interface ReadOptions {
+  /** The dataset's [height, width]; used where the file leaves the image size open (ONNX dynamic axes). */
+  imageSize?: [number, number];
+}
+
 /** A model file read, converted and checked; ready for `instantiateModel`. */
 export interface ImportedModel {
   /** Absolute path of the file (model.json for tfjs). */
   path: string;
   format: ModelFormat;
-  /** Who wrote it: 'Keras 2.4.0', 'tf.keras 2.13.1', 'Keras 3.15.0', 'TensorFlow.js Converter v2.7.0'. */
+  /** Who wrote it: 'Keras 2.4.0', 'tf.keras 2.13.1', 'Keras 3.15.0', 'TensorFlow.js Converter v2.7.0', 'PyTorch 1.13.1 (ONNX opset 17)'. */
   producer: string;
-  /** sha256 (hex) of the file's bytes; for tfjs, of model.json followed by its weight files in manifest order. */
+  /** sha256 (hex) of the file's bytes; for tfjs, of model.json followed by its weight files in manifest order; for ONNX, of the .onnx file followed by its external data files in the order the graph first names them. */
   sha256: string;
   /** Keras-2 topology + float32 weights, as `loadConvlensModel` takes them. */
   artifacts: ModelArtifacts;
@@ -44,6 +51,8 @@ export interface ImportedModel {
   inputShape: (number | null)[];
   /** Output shape without the batch axis (for a classifier: [classes]); open dimensions null. */
   outputShape: (number | null)[];
+  /** ONNX only: each ONNX tensor name → the layer whose output holds it (NHWC where ONNX is NCHW). */
+  tensorLayers?: Record<string, string>;
 }
 
 /** What a format reader hands on. */
@@ -58,7 +67,7 @@ export interface FormatRead {
   close?: () => void;
 }
 
-async function readFormat(path: string, format: ModelFormat, bytes: Buffer, fs: ImportFs): Promise<FormatRead> {
+async function readFormat(path: string, format: Exclude<ModelFormat, 'onnx'>, bytes: Buffer, fs: ImportFs): Promise<FormatRead> {
   if (format === 'tfjs-layers') {
     const file = await readTfjsLayers(path, bytes, fs);
     return { ...file, keras3: (file.kerasVersion ?? '').startsWith('3.') };
@@ -72,11 +81,15 @@ async function readFormat(path: string, format: ModelFormat, bytes: Buffer, fs: 
 }
 
 /** Read the model file at `path` (made absolute), convert it and check its weights, without tfjs. */
-export async function readModelFile(path: string, fs: ImportFs = nodeFs): Promise<ImportedModel> {
+export async function readModelFile(path: string, fs: ImportFs = nodeFs, options: ReadOptions = {}): Promise<ImportedModel> {
   const absolute = resolve(path);
   const bytes = await readChecked(fs, absolute, () => messages.missingFile(absolute));
   const format = sniffFormat(bytes);
   if (!format) throw new UserError(messages.unknownFormat(absolute));
+  if (format === 'onnx') {
+    const { readOnnx } = await import('./onnx/read.ts');
+    return readOnnx(absolute, bytes, fs, options);
+  }
   const read = await readFormat(absolute, format, bytes, fs);
   try {
     const raw = parseModel(absolute, read.modelConfig);

@@ -8,6 +8,9 @@ const quote = (s: string) => `"${s}"`;
 export const shapeText = (shape: readonly (number | null)[]) => `[${shape.map((d) => d ?? 'any').join(', ')}]`;
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
+const REEXPORT = 'export the model again with torch.onnx.export(model.eval(), example_input, "model.onnx", opset_version=17).';
+const ONNX_EXPORT = `${REEXPORT.charAt(0).toUpperCase()}${REEXPORT.slice(1)}`;
+
 const FORMATS =
   'convlens reads three kinds of model file: a TensorFlow.js layers model (model.json with its weight files), ' +
   'a Keras HDF5 model saved with model.save("model.h5"), and a Keras zip model saved with model.save("model.keras").';
@@ -133,4 +136,58 @@ export const messages = {
 
   weightNotFloat: (path: string, layer: string, weight: string, dtype: string) =>
     `The weight ${quote(weight)} of layer ${quote(layer)} in ${path} is stored as ${dtype}, not as floating point numbers. convlens imports float weights only.`,
+  // --- ONNX (src/import/onnx/) ---
+
+  onnxCorrupt: (path: string, detail: string) =>
+    `The ONNX file ${path} cannot be decoded: it is truncated or damaged (${detail}). Copy or download it again, or ${REEXPORT}`,
+
+  onnxNoGraph: (path: string) =>
+    `The ONNX file ${path} holds no graph, so there is no model to import. ${ONNX_EXPORT}`,
+
+  onnxOpset: (path: string, opset: number | undefined) =>
+    `The ONNX file ${path} ${opset === undefined ? 'declares no version of the standard ONNX operator set' : `uses ONNX operator set ${opset}`}; convlens reads operator sets 9 and later (PyTorch exports 11–18). ${ONNX_EXPORT}`,
+
+  onnxExternalNoLocation: (path: string, tensor: string) =>
+    `The tensor ${quote(tensor)} in ${path} is stored outside the file but does not say where (no "location"). The file is damaged; ${REEXPORT}`,
+
+  onnxExternalOutside: (path: string, tensor: string, location: string) =>
+    `The tensor ${quote(tensor)} in ${path} is stored in ${quote(location)}, which lies outside the model's folder. convlens reads external data only from the folder of the .onnx file; put the data file beside it and save the model with a plain file name as location.`,
+
+  onnxExternalMissing: (path: string, tensor: string, location: string) =>
+    `The tensor ${quote(tensor)} in ${path} is stored in the external data file ${quote(location)}, which does not exist beside it. Copy the .onnx file together with its data files (they are written next to it by torch.onnx.export for models over 2 GB, or by onnx.save_model(..., save_as_external_data=True)).`,
+
+  onnxExternalRange: (path: string, tensor: string, location: string, offset: number, length: number, expected: number, size: number) =>
+    `The tensor ${quote(tensor)} in ${path} is stored at offset ${offset}, length ${length} of ${quote(location)}, but it needs ${expected} bytes and the file has ${size}. The data file is truncated or belongs to another model; copy it again with its .onnx file.`,
+
+  onnxTensorType: (path: string, tensor: string, type: string) =>
+    `The tensor ${quote(tensor)} in ${path} holds ${type} values, which convlens cannot read as weights. convlens reads float, float16, double and integer tensors; export the model in float32.`,
+
+  onnxTensorSize: (path: string, tensor: string, dims: readonly number[], bytes: number, expected: number) =>
+    `The tensor ${quote(tensor)} in ${path} has shape ${shapeText(dims)} (${expected} bytes) but stores ${bytes} bytes. The file is damaged; ${REEXPORT}`,
+
+  onnxInputNotImage: (path: string, input: string, dims: readonly string[], elemType: number) =>
+    `The input ${quote(input)} of the ONNX model in ${path} has shape [${dims.join(', ')}]${elemType !== 1 ? ` and element type ${elemType}` : ''}, but convlens feeds float images as [batch, channels, height, width] with a fixed number of channels. ` +
+    `Export the model with an example input such as torch.zeros(1, 3, 32, 32).`,
+
+  onnxDynamicSize: (path: string, input: string, dims: readonly string[]) =>
+    `The input ${quote(input)} of the ONNX model in ${path} has shape [${dims.join(', ')}]: its height and width are left open, and no dataset image size was given to fill them in. ` +
+    `convlens needs the image size to convert pooling and padding exactly; it uses the dataset's when the model is imported for an experiment. Otherwise export without dynamic_axes for height and width.`,
+
+  onnxMissingTensor: (path: string, node: string, op: string, tensor: string) =>
+    `The node ${quote(node)} (${op}) in ${path} reads the tensor ${quote(tensor)}, which no earlier node, initializer or input produces. The graph is incomplete or not in topological order; ${REEXPORT}`,
+
+  onnxUnsupportedOp: (path: string, node: string, op: string, supported: readonly string[]) =>
+    `The node ${quote(node)} in ${path} is a ${op} operator, which convlens cannot convert. ` +
+    `It converts these ONNX operators: ${supported.join(', ')}. Replace the operation in the PyTorch model (or build the model in convlens's own YAML) and export it again.`,
+
+  onnxNodeUnsupported: (path: string, node: string, op: string, what: string, fix: string) =>
+    `The node ${quote(node)} (${op}) in ${path} ${what}, which convlens cannot convert exactly. ${fix}`,
+
+  onnxOutputs: (path: string, outputs: readonly string[]) =>
+    `The ONNX model in ${path} has ${outputs.length} outputs (${outputs.map(quote).join(', ')}); convlens imports classifiers with exactly one output of shape [batch, classes]. Export the model returning only its logits.`,
+
+  onnxOutputNotClasses: (path: string, output: string, shape: readonly (number | null)[]) =>
+    `The output ${quote(output)} of the ONNX model in ${path} has shape [${shape.map((d) => d ?? 'batch').join(', ')}], but convlens imports classifiers whose output is [batch, classes]. ` +
+    `Export the model with its classifier head (for example, flatten the pooled features and end with a Linear layer).`,
 };
+
