@@ -177,7 +177,7 @@ export const messages = {
     `The node ${quote(node)} (${op}) in ${path} reads the tensor ${quote(tensor)}, which no earlier node, initializer or input produces. The graph is incomplete or not in topological order; ${REEXPORT}`,
 
   onnxUnsupportedOp: (path: string, node: string, op: string, supported: readonly string[]) =>
-    `The node ${quote(node)} in ${path} is a ${op} operator, which convlens cannot convert. ` +
+    `The node ${quote(node)} in ${path} uses the operator ${op}, which convlens cannot convert. ` +
     `It converts these ONNX operators: ${supported.join(', ')}. Replace the operation in the PyTorch model (or build the model in convlens's own YAML) and export it again.`,
 
   onnxNodeUnsupported: (path: string, node: string, op: string, what: string, fix: string) =>
