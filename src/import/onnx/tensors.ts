@@ -28,6 +28,9 @@ export type ExternalFiles = Map<string, Buffer>;
 const FLOAT = 1, UINT8 = 2, INT8 = 3, UINT16 = 4, INT16 = 5, INT32 = 6, INT64 = 7, BOOL = 9, FLOAT16 = 10, DOUBLE = 11, UINT32 = 12, UINT64 = 13;
 const TYPE_NAMES: Record<number, string> = { 8: 'string', 14: 'complex64', 15: 'complex128', 16: 'bfloat16' };
 
+/** Whether this machine stores numbers little-endian, as ONNX's raw_data does (then float32 bytes are copied as they are). */
+const LITTLE_ENDIAN = new Uint8Array(Float32Array.of(1).buffer)[3] === 0x3f;
+
 const entry = (t: TensorProto, key: string) => t.external_data.find((e) => e.key === key)?.value;
 
 /** Every tensor of the graph that may hold external data (initializers, Constant values). */
@@ -80,6 +83,7 @@ export function tensorValues(path: string, t: TensorProto, files: ExternalFiles)
   if (raw) {
     if (raw.length !== count * size) throw new UserError(messages.onnxTensorSize(path, t.name, dims, raw.length, count * size));
     const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    if (type === FLOAT && LITTLE_ENDIAN) return { dims, kind, values: new Float32Array(Uint8Array.prototype.slice.call(raw).buffer) };
     if (type === FLOAT) {
       const out = new Float32Array(count);
       for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
