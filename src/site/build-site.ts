@@ -8,6 +8,13 @@
  *
  * A failed build removes its temporary directory and leaves the previous outDir untouched, so a
  * half-written site is never presented as done.
+ *
+ * The site's sources (src/pages, src/components, …, astro.config.mjs) are read from the convlens
+ * package (Astro's `root`), which may be an installed copy in the project's node_modules;
+ * everything Astro writes goes to the project: `outDir`, and Astro's and Vite's caches in
+ * `<cacheDir>/astro/`. Type generation (`sync`, which writes `<root>/.astro/`) is off, so an
+ * installed convlens is never written to. (Astro needs `srcDir` inside `root`: a root in the
+ * project's cache with srcDir in node_modules fails to compile the pages' scripts.)
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
@@ -17,7 +24,7 @@ import { UserError } from '../lib/errors.ts';
 import { readReport, REPORT_DIR_ENV } from './load.ts';
 import { siteBuildFailed } from './messages.ts';
 
-/** The convlens package root (where astro.config.mjs and src/pages live). */
+/** The convlens package root (where astro.config.mjs and src/pages live): the checkout, or node_modules/convlens when installed. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface BuildSiteOptions {
@@ -88,15 +95,28 @@ async function runAstro(run: AstroRun): Promise<void> {
   for (const [name, value] of Object.entries(overrides)) setEnv(name, value);
   try {
     const { build } = await import('astro');
-    await build({
-      root: PACKAGE_ROOT,
-      publicDir: run.reportDir,
-      outDir: run.outDir,
-      base: run.base,
-      cacheDir: run.cacheDir,
-      logLevel: 'warn',
-      vite: { cacheDir: join(run.cacheDir, 'vite'), logLevel: 'warn' },
-    });
+    await build(
+      {
+        root: PACKAGE_ROOT,
+        publicDir: run.reportDir,
+        outDir: run.outDir,
+        base: run.base,
+        cacheDir: run.cacheDir,
+        logLevel: 'warn',
+        vite: {
+          cacheDir: join(run.cacheDir, 'vite'),
+          logLevel: 'warn',
+          // An inline PostCSS config stops Vite searching upwards for one: the project's own
+          // postcss.config.* (Tailwind, …) must not restyle the report.
+          css: { postcss: {} },
+        },
+      },
+      // No type generation: it would write <root>/.astro/, inside node_modules when installed.
+      // The site has no content collections (notes arrive through report.json). `sync` is
+      // AstroBuilder's option, passed through by build() but not in its public type (Astro 7.3);
+      // should a later Astro drop it, the build still works, writing .astro/ into the package.
+      { sync: false } as Parameters<typeof build>[1],
+    );
   } finally {
     for (const [name, value] of Object.entries(saved)) setEnv(name, value);
   }
