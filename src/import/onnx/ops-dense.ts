@@ -64,7 +64,8 @@ const unsqueeze: Converter = (ctx) => {
 
 /** A Dense layer computing x · M + bias, with M [in, out] in ONNX's feature order. */
 function dense(ctx: OpContext, x: Act, m: Float32Array, inputs: number, units: number, bias: Float32Array | undefined): Act {
-  if (x.shape[1] !== inputs) refuse(ctx, `has weights for ${inputs} input features but gets ${x.shape[1]}`, 'The file is inconsistent, or the model expects another image size; export it again.');
+  if (x.shape[1] !== inputs)
+    refuse(ctx, `has weights for ${inputs} input features but gets ${x.shape[1]} at this image size`, 'The model takes images of another size only: resize the dataset\'s images to the size it was trained on (data.image.resize), or export it for this size.');
   let kernel = m;
   if (x.order && x.order.h * x.order.w > 1) {
     const { c: C, h: H, w: W } = x.order;

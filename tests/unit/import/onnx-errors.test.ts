@@ -91,6 +91,26 @@ describe('graphs convlens cannot convert', () => {
     model.graph.input[0].type.tensor_type.shape.dim = [{ dim_param: 'batch' }, { dim_value: 3 }, { dim_param: 'height' }, { dim_param: 'width' }];
     const path = join(dir, 'conv-dynamic.onnx');
     writeFileSync(path, type.encode(type.fromObject(model)).finish());
-    expect(await errorOf(path, { imageSize: [28, 28] })).toMatchInlineSnapshot(`"The node "/fc/Gemm" (Gemm) in <tmp>/conv-dynamic.onnx has weights for 36 input features but gets 273, which convlens cannot convert exactly. The file is inconsistent, or the model expects another image size; export it again."`);
+    expect(await errorOf(path, { imageSize: [28, 28] })).toMatchInlineSnapshot(`"The node "/fc/Gemm" (Gemm) in <tmp>/conv-dynamic.onnx has weights for 36 input features but gets 273 at this image size, which convlens cannot convert exactly. The model takes images of another size only: resize the dataset's images to the size it was trained on (data.image.resize), or export it for this size."`);
   });
 });
+
+describe("the PyTorch fixtures' broken files (scripts/fixtures/torch_onnx.py)", () => {
+  const REAL = join(MODELS, 'onnx/broken');
+  it('truncated after 200 bytes', async () => {
+    expect(await errorOf(join(REAL, 'truncated.onnx'))).toMatchInlineSnapshot(`"The ONNX file <models>/onnx/broken/truncated.onnx cannot be decoded: it is truncated or damaged (index out of range). Copy or download it again, or export the model again with torch.onnx.export(model.eval(), example_input, "model.onnx", opset_version=17)."`);
+  });
+  it('external data file missing', async () => {
+    expect(await errorOf(join(REAL, 'missing-external.onnx'))).toMatchInlineSnapshot(`"The tensor "fc.weight" in <models>/onnx/broken/missing-external.onnx is stored in the external data file "missing-external.weights", which does not exist beside it. Copy the .onnx file together with its data files (they are written next to it by torch.onnx.export for models over 2 GB, or by onnx.save_model(..., save_as_external_data=True))."`);
+  });
+  it('dynamic height and width without the image size', async () => {
+    expect(await errorOf(join(REAL, 'dynamic-hw.onnx'))).toMatchInlineSnapshot(`"The input "input" of the ONNX model in <models>/onnx/broken/dynamic-hw.onnx has shape [batch, 1, height, width]: its height and width are left open, and no dataset image size was given to fill them in. convlens needs the image size to convert pooling and padding exactly; it uses the dataset's when the model is imported for an experiment. Otherwise export without dynamic_axes for height and width."`);
+  });
+  it('dynamic height and width with an image size the Linear layer does not fit', async () => {
+    expect(await errorOf(join(REAL, 'dynamic-hw.onnx'), { imageSize: [32, 32] })).toMatchInlineSnapshot(`"The node "/classifier/fc1/Gemm" (Gemm) in <models>/onnx/broken/dynamic-hw.onnx has weights for 1568 input features but gets 2048 at this image size, which convlens cannot convert exactly. The model takes images of another size only: resize the dataset's images to the size it was trained on (data.image.resize), or export it for this size."`);
+  });
+  it('a feature map as output', async () => {
+    expect(await errorOf(join(REAL, 'not-classifier.onnx'))).toMatchInlineSnapshot(`"The output "output" of the ONNX model in <models>/onnx/broken/not-classifier.onnx has shape [batch, 4, 16, 16], but convlens imports classifiers whose output is [batch, classes]. Export the model with its classifier head (for example, flatten the pooled features and end with a Linear layer)."`);
+  });
+});
+

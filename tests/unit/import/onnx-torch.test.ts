@@ -46,6 +46,13 @@ interface TorchReference {
   probabilities: number[][];
   argmax: number[];
   gradcam: CamEntry[];
+  fashion_mnist_samples?: {
+    pixels: number[][][][];
+    labels: number[];
+    probabilities: number[][];
+    argmax: number[];
+    gradcam: { onnx_tensor: string; target: number[]; logit_map: number[][][] }[];
+  };
 }
 
 /** Every fixture JSON that describes a model: <family>/<stem>.json. */
@@ -70,7 +77,11 @@ function inputsOf(ref: TorchReference): Float32Array {
 }
 
 const toNhwc = (x: Float32Array, [n, c, h, w]: readonly number[]) => tf.tidy(() => tf.transpose(tf.tensor4d(x, [n!, c!, h!, w!]), [0, 2, 3, 1]) as tf.Tensor4D);
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.prototype.reduce.call(a, (m: number, v: number, i: number) => Math.max(m, Math.abs(v - b[i]!)), 0) as number;
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
 
 /** Tolerance for Grad-CAM maps: 1e-4 of each batch's largest map value, at least 1e-5. */
 const camTolerance = (maps: ArrayLike<number>) => Math.max(1e-5, 1e-4 * Math.max(...Array.from(maps)));
@@ -142,3 +153,45 @@ describe.skipIf(FIXTURES.length === 0)('PyTorch models through ONNX equal PyTorc
     });
   }
 });
+
+describe.skipIf(FIXTURES.length === 0)('the trained Fashion-MNIST CNN', () => {
+  const ref = () => JSON.parse(readFileSync(join(ROOT, 'fashion-cnn/fashion-cnn-opset17.json'), 'utf8')) as TorchReference;
+
+  it('classifies real test images (one per class) as PyTorch does, with the same Grad-CAM maps', async () => {
+    const r = ref();
+    const samples = r.fashion_mnist_samples!;
+    const imported = await readModelFile(join(ROOT, r.model));
+    const model = adaptOutputs(await instantiateModel(imported), { output: 'logits' });
+    // Raw pixels [N, 1, 28, 28] → the fixture's normalization, NHWC (one channel: the same order).
+    const x = Float32Array.from(samples.pixels.flat(3), (p) => Math.fround((p / 255 - 0.286) / 0.353));
+    const y = tf.tidy(() => model.predict(tf.tensor4d(x, [10, 28, 28, 1])) as tf.Tensor);
+    const diff = maxAbsDiff(await y.data(), samples.probabilities.flat());
+    expect(diff).toBeLessThanOrEqual(1e-4);
+    expect(Array.from(await y.argMax(-1).data())).toEqual(samples.argmax);
+    const cam = samples.gradcam[0]!;
+    const layer = layerByName(model, imported.tensorLayers![cam.onnx_tensor]!, 'test');
+    const maps = tf.tidy(() => {
+      const { activation, gradient } = layerGradient(model, tf.tensor4d(x, [10, 28, 28, 1]), layer.path, cam.target, 'logit');
+      return camTensor(activation, gradient, 'gradcam', [14, 14]);
+    });
+    const expected = cam.logit_map.flat(2);
+    const camDiff = maxAbsDiff(await maps.data(), expected);
+    console.log(`fashion-cnn on 10 Fashion-MNIST test images: probabilities max |diff| ${diff.toExponential(2)}, Grad-CAM ${camDiff.toExponential(2)}; accuracy ${samples.argmax.filter((a, i) => a === samples.labels[i]).length}/10`);
+    expect(camDiff).toBeLessThanOrEqual(camTolerance(expected));
+    tf.dispose([y, maps]);
+    model.dispose();
+  });
+
+  it('exported with dynamic height and width, imported at the dataset size 28×28, computes the same', async () => {
+    const r = ref();
+    const imported = await readModelFile(join(ROOT, 'broken/dynamic-hw.onnx'), undefined, { imageSize: [28, 28] });
+    expect(imported.inputShape).toEqual([28, 28, 1]);
+    const model = adaptOutputs(await instantiateModel(imported), { output: 'logits' });
+    const x = toNhwc(inputsOf(r), r.input_shape);
+    const y = model.predict(x) as tf.Tensor;
+    expect(maxAbsDiff(await y.data(), r.probabilities.flat())).toBeLessThanOrEqual(1e-4);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+});
+
