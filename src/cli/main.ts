@@ -5,10 +5,12 @@
  */
 import { parseArgs } from 'node:util';
 import { exitCodeFor, UserError } from '../lib/errors.ts';
-import { USAGE, unknownCommand } from './messages.ts';
+import { COMMAND_HELP, commandHelp, USAGE } from './help.ts';
+import { unknownCommand, unknownHelpTopic } from './messages.ts';
 import type { CliIo, CliOptions } from './options.ts';
 
 const COMMANDS = {
+  init: () => import('./commands/init.ts'),
   check: () => import('./commands/check.ts'),
   run: () => import('./commands/run.ts'),
   build: () => import('./commands/build.ts'),
@@ -33,6 +35,7 @@ function parse(argv: string[]): CliOptions {
       quiet: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', short: 'v', default: false },
     },
   });
   const [command, ...args] = positionals;
@@ -48,12 +51,24 @@ export async function main(argv: string[], io: CliIo = { out: (t) => void proces
     } catch (error) {
       throw new UserError(`${(error as Error).message}.\n\n${USAGE}`);
     }
-    if (options.help || options.command === '' || options.command === 'help') {
-      io.out(`${USAGE}\n`);
+    if (options.version) {
+      const { convlensVersion } = await import('./version.ts');
+      io.out(`${convlensVersion()}\n`);
       return 0;
     }
     const load = COMMANDS[options.command as keyof typeof COMMANDS];
-    if (!load) throw new UserError(unknownCommand(options.command, Object.keys(COMMANDS)));
+    if (options.command !== '' && options.command !== 'help' && !load) throw new UserError(unknownCommand(options.command, Object.keys(COMMANDS)));
+    // `convlens help build` and `convlens build --help` show the same page.
+    const topic = options.command === 'help' ? options.args[0] : options.help ? options.command : undefined;
+    if (topic !== undefined && topic !== '') {
+      if (!(topic in COMMAND_HELP)) throw new UserError(unknownHelpTopic(topic, Object.keys(COMMAND_HELP)));
+      io.out(`${commandHelp(topic)}\n`);
+      return 0;
+    }
+    if (options.help || options.command === '' || options.command === 'help' || !load) {
+      io.out(`${USAGE}\n`);
+      return 0;
+    }
     const command = await load();
     return await command.default(options, io);
   } catch (error) {

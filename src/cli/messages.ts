@@ -1,31 +1,14 @@
-/** All user-facing text of the command line. */
+/** All user-facing text of the command line except help pages (help.ts). */
 import type { BenchReport } from '../bench/index.ts';
-
-export const USAGE = `Usage: convlens <command> [options]
-
-Commands:
-  check [FILES...]   validate experiment files (default: every file in --experiments)
-  run [IDS...]       train, evaluate and render figures, reusing cached results
-  build [IDS...]     run, then build the static report site into --out
-  clean              remove the cache directory
-  bench              training and inference throughput of the benchmark models
-  datasets fetch cifar10  download CIFAR-10 into the cache (--url URL for a mirror)
-
-Options:
-  --experiments DIR  experiment definitions (default: experiments)
-  --out DIR          site output (default: dist)
-  --cache DIR        cache directory (default: .convlens)
-  --base PATH        URL sub-path the site is served under (default: /)
-  --backend NAME     auto | tensorflow | wasm | cpu (default: auto)
-  --force            retrain and recompute even when cached
-  --replicas N       bench: data-parallel replicas on wasm/cpu (default: 2)
-  --quiet            print only warnings and errors
-  --json             print machine-readable log lines
-  -h, --help         show this help`;
 
 /** The command is not one we know. */
 export function unknownCommand(command: string, known: string[]): string {
   return `Unknown command "${command}". Use one of: ${known.join(', ')} (run "convlens --help" for details).`;
+}
+
+/** `convlens help X` for a command we do not know. */
+export function unknownHelpTopic(topic: string, known: string[]): string {
+  return `There is no command "${topic}" to show help for. Use one of: ${known.join(', ')}.`;
 }
 
 /** `--backend` has a value we do not know. */
@@ -63,4 +46,31 @@ export function benchTable(r: BenchReport): string {
     ...data,
     '',
   ].join('\n');
+}
+
+/** `convlens init`: one line per step, and what to do next. */
+export const initMessages = {
+  exampleCreated: (file: string) => `created ${file}`,
+  exampleKept: (file: string) => `${file} exists; left as it is`,
+  gitignoreCreated: (entries: string[]) => `created .gitignore with ${entries.join(' and ')}`,
+  gitignoreAdded: (entries: string[]) => `added ${entries.join(' and ')} to .gitignore`,
+  gitignoreKept: (entries: string[]) => `.gitignore already lists ${entries.join(' and ')}; left as it is`,
+  scripts: (added: string[], kept: string[]) =>
+    [
+      ...(added.length > 0 ? [`added npm script${added.length === 1 ? '' : 's'} ${added.join(' and ')} to package.json`] : []),
+      ...(kept.length > 0 ? [`package.json already has a script named ${kept.join(' and ')} (doing something else); left as it is`] : []),
+      ...(added.length === 0 && kept.length === 0 ? ['package.json already has the scripts reports:check and reports:build; left as it is'] : []),
+    ].join('\n'),
+  noPackageJson: (scripts: Readonly<Record<string, string>>) =>
+    `no package.json here, so no npm scripts were added (run "npm init -y" and "convlens init" again, or add them yourself: ${describeScripts(scripts)})`,
+  packageJsonUnreadable: (scripts: Readonly<Record<string, string>>) =>
+    `package.json is not valid JSON, so no npm scripts were added; left as it is (fix it and run "convlens init" again, or add them yourself: ${describeScripts(scripts)})`,
+  next: (example: string) =>
+    `Next: edit ${example}, then\n  npm run reports:check    # validate it\n  npm run reports:build    # train it and build the report into dist/`,
+};
+
+function describeScripts(scripts: Readonly<Record<string, string>>): string {
+  return Object.entries(scripts)
+    .map(([name, command]) => `"${name}": "${command}"`)
+    .join(', ');
 }

@@ -16,6 +16,8 @@ export interface CliOptions {
   quiet: boolean;
   json: boolean;
   help: boolean;
+  /** `--version`/`-v`: print convlens's version and exit. */
+  version: boolean;
 }
 
 /** Where commands write: stdout and stderr, injected so tests capture them. */

@@ -1,0 +1,132 @@
+/**
+ * All help text of the command line: `convlens --help` (USAGE) and one page per command
+ * (`convlens help build`, `convlens build --help`), each in the usual shape: usage line,
+ * description, options with their defaults, examples.
+ */
+
+/** One option line: flag column and what it does (defaults written in the text). */
+type OptionRow = readonly [flag: string, text: string];
+
+const OPTIONS = {
+  experiments: ['--experiments DIR', 'experiment definitions (default: experiments)'],
+  out: ['--out DIR', 'site output (default: dist)'],
+  cache: ['--cache DIR', 'cache directory (default: .convlens)'],
+  base: ['--base PATH', 'URL sub-path the site is served under (default: /)'],
+  backend: ['--backend NAME', 'auto | tensorflow | wasm | cpu (default: auto: the fastest that loads)'],
+  force: ['--force', 'retrain and recompute even when cached'],
+  replicas: ['--replicas N', 'data-parallel replicas on wasm/cpu (default: 2)'],
+  url: ['--url URL', 'download from this mirror instead of the official address'],
+  quiet: ['--quiet', 'print only warnings and errors'],
+  json: ['--json', 'print machine-readable log lines'],
+  help: ['-h, --help', 'show this help'],
+} as const satisfies Record<string, OptionRow>;
+
+interface CommandHelp {
+  usage: string;
+  description: string;
+  options: readonly OptionRow[];
+  examples: readonly string[];
+}
+
+/** The help page of every command, by name. */
+export const COMMAND_HELP: Record<string, CommandHelp> = {
+  init: {
+    usage: 'convlens init [options]',
+    description:
+      'Set up this project for convlens: an example experiment in experiments/ (with the schema line editors use to\n' +
+      'complete and check it), .gitignore entries for the cache and the site, and npm scripts reports:check and\n' +
+      'reports:build in package.json. Never overwrites a file; says what it left as it was.',
+    options: [OPTIONS.experiments, OPTIONS.out, OPTIONS.cache, OPTIONS.quiet, OPTIONS.help],
+    examples: ['convlens init', 'convlens init --experiments reports/experiments'],
+  },
+  check: {
+    usage: 'convlens check [FILES...] [options]',
+    description:
+      'Validate experiment files without training anything (TensorFlow.js is never loaded). Errors are printed as\n' +
+      'file:line:col: key: what to do. Exit code 0 when every file is valid, 1 otherwise.',
+    options: [OPTIONS.experiments, OPTIONS.quiet, OPTIONS.help],
+    examples: ['convlens check', 'convlens check experiments/cnn.yaml'],
+  },
+  run: {
+    usage: 'convlens run [IDS...] [options]',
+    description:
+      'Train, evaluate and render the figures of the experiments (all, or the ids given), reusing cached results\n' +
+      'whose inputs have not changed. Publishes the report into <cache>/report/ without building the site.',
+    options: [OPTIONS.experiments, OPTIONS.cache, OPTIONS.backend, OPTIONS.force, OPTIONS.quiet, OPTIONS.json, OPTIONS.help],
+    examples: ['convlens run', 'convlens run fashion-mnist-cnn --backend wasm'],
+  },
+  build: {
+    usage: 'convlens build [IDS...] [options]',
+    description: 'Run (train, evaluate and render what changed), then build the static report site into --out.',
+    options: [OPTIONS.experiments, OPTIONS.out, OPTIONS.cache, OPTIONS.base, OPTIONS.backend, OPTIONS.force, OPTIONS.quiet, OPTIONS.json, OPTIONS.help],
+    examples: ['convlens build', 'convlens build --base /reports/ --out public/reports'],
+  },
+  clean: {
+    usage: 'convlens clean [options]',
+    description: 'Remove the cache directory (only a directory convlens made; anything else is refused).',
+    options: [OPTIONS.cache, OPTIONS.quiet, OPTIONS.help],
+    examples: ['convlens clean', 'convlens clean --cache /tmp/convlens-cache'],
+  },
+  bench: {
+    usage: 'convlens bench [options]',
+    description: 'Measure training and inference throughput (images per second) of the benchmark models on this machine.',
+    options: [OPTIONS.backend, OPTIONS.replicas, OPTIONS.json, OPTIONS.quiet, OPTIONS.help],
+    examples: ['convlens bench', 'convlens bench --backend wasm --replicas 4 --json'],
+  },
+  datasets: {
+    usage: 'convlens datasets fetch cifar10 [options]',
+    description:
+      'Download CIFAR-10 into the cache (resuming a broken download), verify it, and unpack it where\n' +
+      '"data: { source: cifar10 }" finds it.',
+    options: [OPTIONS.cache, OPTIONS.url, OPTIONS.quiet, OPTIONS.help],
+    examples: ['convlens datasets fetch cifar10', 'convlens datasets fetch cifar10 --url https://mirror.example/cifar-10-binary.tar.gz'],
+  },
+  help: {
+    usage: 'convlens help [COMMAND]',
+    description: 'Show the help of a command, or the list of commands.',
+    options: [],
+    examples: ['convlens help build'],
+  },
+};
+
+function optionLines(rows: readonly OptionRow[]): string[] {
+  const width = Math.max(...rows.map(([flag]) => flag.length));
+  return rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`);
+}
+
+/** The help page of `command` (a key of COMMAND_HELP). */
+export function commandHelp(command: string): string {
+  const help = COMMAND_HELP[command]!;
+  return [
+    `Usage: ${help.usage}`,
+    '',
+    help.description,
+    ...(help.options.length > 0 ? ['', 'Options:', ...optionLines(help.options)] : []),
+    '',
+    'Examples:',
+    ...help.examples.map((e) => `  ${e}`),
+  ].join('\n');
+}
+
+/** `convlens`, `convlens --help`: every command in one screen. */
+export const USAGE = `Usage: convlens <command> [options]
+
+Publish CNN experiment reports: experiment YAML in, trained models and a static report site out.
+
+Commands:
+  init                     set up this project: example experiment, .gitignore entries, npm scripts
+  check [FILES...]         validate experiment files (default: every file in --experiments)
+  run [IDS...]             train, evaluate and render figures, reusing cached results
+  build [IDS...]           run, then build the static report site into --out
+  clean                    remove the cache directory
+  bench                    training and inference throughput of the benchmark models
+  datasets fetch cifar10   download CIFAR-10 into the cache (--url URL for a mirror)
+  help [COMMAND]           show the help of a command
+
+Options:
+${optionLines([OPTIONS.experiments, OPTIONS.out, OPTIONS.cache, OPTIONS.base, OPTIONS.backend, OPTIONS.force, ['--replicas N', 'bench: data-parallel replicas on wasm/cpu (default: 2)'], OPTIONS.quiet, OPTIONS.json, OPTIONS.help, ['-v, --version', 'print the version of convlens']]).join('\n')}
+
+Examples:
+  convlens init
+  convlens build --base /reports/ --out public/reports
+  convlens help build`;
