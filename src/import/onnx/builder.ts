@@ -78,7 +78,6 @@ export function baseName(node: NodeProto): string {
 export class Builder {
   readonly layers: LayerEntry[] = [];
   readonly weights: Weight[] = [];
-  readonly classes: string[] = [];
   /** The batch size the file fixes (PyTorch exports without dynamic axes fix 1), else null. */
   declaredBatch: number | null = null;
   private readonly names = new Set<string>();
@@ -97,7 +96,6 @@ export class Builder {
     const inbound = inputs.length === 0 ? [] : [inputs.map((a) => [a.layer, 0, 0, {}])];
     this.layers.push({ class_name: className, config: { name, trainable: true, dtype: 'float32', ...config }, name, inbound_nodes: inbound });
     for (const w of weights) this.weights.push({ ...w, name: `${name}/${w.name}` });
-    if (!this.classes.includes(className)) this.classes.push(className);
     return name;
   }
 

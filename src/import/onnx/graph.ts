@@ -62,7 +62,8 @@ function imageInput(opts: GraphOptions, graph: GraphProto, b: Builder): { name: 
   const tensor = info.type?.tensor_type;
   const dims = tensor?.shape?.dim ?? [];
   if (!tensor || tensor.elem_type !== 1 || dims.length !== 4) throw new UserError(messages.onnxInputNotImage(path, info.name, dims.map(dimText), tensor?.elem_type ?? 0));
-  const fixed = (i: number) => (dims[i]!.dim_param || dims[i]!.dim_value === undefined ? undefined : int(dims[i]!.dim_value));
+  // A dimension is fixed when it has a positive dim_value (unset reads as 0 in proto2 decoding).
+  const fixed = (i: number) => (dims[i]!.dim_param ? undefined : int(dims[i]!.dim_value) || undefined);
   const channels = fixed(1);
   if (!channels) throw new UserError(messages.onnxInputNotImage(path, info.name, dims.map(dimText), 1));
   const size = [2, 3].map((i, k) => fixed(i) ?? opts.imageSize?.[k]);

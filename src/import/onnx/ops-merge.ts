@@ -20,7 +20,7 @@ function affine(ctx: OpContext, x: Act, c: Const, op: 'add' | 'mul'): Act {
   if (values.length === 1) {
     const v = values[0]!;
     const config = op === 'add' ? { scale: 1, offset: v } : { scale: v, offset: 0 };
-    const nonNegative = x.nonNegative && (op === 'add' ? v >= 0 : v >= 0);
+    const nonNegative = x.nonNegative && v >= 0;
     return act(b.add('Rescaling', ctx.name, config, [x]), x.shape, nonNegative, { squeezed: x.squeezed, order: x.order });
   }
   const perChannel = x.shape.length === 4 && values.length === channels && c.dims.length >= 3 && c.dims.length <= 4 && c.dims.slice(-3).join() === `${channels},1,1` && (c.dims.length === 3 || c.dims[0] === 1);
