@@ -12,8 +12,9 @@ const REEXPORT = 'export the model again with torch.onnx.export(model.eval(), ex
 const ONNX_EXPORT = `${REEXPORT.charAt(0).toUpperCase()}${REEXPORT.slice(1)}`;
 
 const FORMATS =
-  'convlens reads three kinds of model file: a TensorFlow.js layers model (model.json with its weight files), ' +
-  'a Keras HDF5 model saved with model.save("model.h5"), and a Keras zip model saved with model.save("model.keras").';
+  'convlens reads four kinds of model file: a TensorFlow.js layers model (model.json with its weight files), ' +
+  'a Keras HDF5 model saved with model.save("model.h5"), a Keras zip model saved with model.save("model.keras"), ' +
+  'and an ONNX model exported with torch.onnx.export.';
 
 /** The model import's messages, by situation. */
 export const messages = {
@@ -25,7 +26,7 @@ export const messages = {
     `The model path ${path} is a folder. Point it at the model file itself: the model.json of a TensorFlow.js model, or the .h5 or .keras file saved by Keras.`,
 
   unknownFormat: (path: string) =>
-    `The model file ${path} is neither JSON, HDF5 nor zip, so convlens cannot tell what kind of model it is. ${FORMATS}`,
+    `The model file ${path} is neither JSON, HDF5, zip nor ONNX, so convlens cannot tell what kind of model it is. ${FORMATS}`,
 
   tooLarge: (path: string, bytes: number, limit: number) =>
     `The model file ${path} is ${mib(bytes)}, more than the ${mib(limit)} convlens reads for a model. Use a smaller model, or check that the path points at the model and not at a data file.`,

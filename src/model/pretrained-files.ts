@@ -18,7 +18,7 @@
  * Disk access goes through `PretrainedFs` (node:fs by default) so tests can inject failures.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { readModelFile, type ImportFs } from '../import/index.ts';
@@ -39,7 +39,7 @@ export interface PretrainedFiles {
   /** Absolute path of the file (model.json for tfjs). */
   path: string;
   /** How the file was recognized. */
-  format: 'tfjs-layers' | 'keras-h5' | 'keras-zip';
+  format: 'tfjs-layers' | 'keras-h5' | 'keras-zip' | 'onnx';
   /** The topology (model.json's `modelTopology`; for Keras files src/import's Keras-2 form) and the weights in manifest order. */
   artifacts: ModelArtifacts;
   /** sha256 (hex) of the file's bytes; for tfjs, of model.json followed by its weight files in manifest order. */
@@ -132,21 +132,25 @@ export function selectWeights(path: string, artifacts: ModelArtifacts, layers: R
 }
 
 /** src/import's disk access for the one file already read (a Keras file is a single file). */
-function importFs(path: string, bytes: Buffer): ImportFs {
-  const refuse = (p: string) => Promise.reject(Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' }));
+/** The base's bytes as already read; other files (an ONNX model's external weights) from disk. */
+function importFs(path: string, bytes: Buffer, fs: PretrainedFs): ImportFs {
   return {
-    stat: (p) => (p === path ? Promise.resolve({ size: bytes.length, isDirectory: () => false }) : refuse(p)),
-    readFile: (p) => (p === path ? Promise.resolve(bytes) : refuse(p)),
+    stat: (p) => (p === path ? Promise.resolve({ size: bytes.length, isDirectory: () => false }) : stat(p)),
+    readFile: (p) => (p === path ? Promise.resolve(bytes) : fs.readFile(p)),
   };
 }
 
-/** Read and check the base at `path` (absolute): a Keras HDF5 or zip file, or a tfjs model.json and every weight file it lists. */
-export async function readPretrained(path: string, fs: PretrainedFs = nodeFs): Promise<PretrainedFiles> {
+/**
+ * Read and check the base at `path` (absolute): a Keras HDF5 or zip file, an ONNX file (with its
+ * external data; `imageSize` resolves open height/width), or a tfjs model.json and every weight
+ * file it lists.
+ */
+export async function readPretrained(path: string, fs: PretrainedFs = nodeFs, imageSize?: [number, number]): Promise<PretrainedFiles> {
   const bytes = await read(fs, path, () => messages.missingModel(path));
   const format = sniffFormat(bytes);
-  // Anything that is not HDF5 or zip is read as model.json, whose messages say what it is instead.
-  if (format !== 'keras-h5' && format !== 'keras-zip') return readTfjs(path, bytes, fs);
-  const imported = await readModelFile(path, importFs(resolve(path), bytes));
+  // Anything that is not HDF5, zip or ONNX is read as model.json, whose messages say what it is instead.
+  if (format !== 'keras-h5' && format !== 'keras-zip' && format !== 'onnx') return readTfjs(path, bytes, fs);
+  const imported = await readModelFile(path, importFs(resolve(path), bytes, fs), imageSize ? { imageSize } : {});
   return { path: imported.path, format, artifacts: imported.artifacts, sha256: imported.sha256 };
 }
 
@@ -155,6 +159,6 @@ export async function readPretrained(path: string, fs: PretrainedFs = nodeFs): P
  * changes whenever any byte of the base does. Reads and checks the files like
  * `readPretrained`, so a broken base is reported here already.
  */
-export async function pretrainedDigest(path: string, fs: PretrainedFs = nodeFs): Promise<string> {
-  return (await readPretrained(path, fs)).sha256;
+export async function pretrainedDigest(path: string, fs: PretrainedFs = nodeFs, imageSize?: [number, number]): Promise<string> {
+  return (await readPretrained(path, fs, imageSize)).sha256;
 }

@@ -128,7 +128,7 @@ function outputLayer(path: string, model: tf.LayersModel, output: string | undef
 
 /** Read, load and cut the base of `spec`. Layers after the cut are freed. */
 export async function loadPretrainedBase(spec: PretrainedSpec, opts: LoadBaseOptions): Promise<PretrainedBase> {
-  const files = await readPretrained(spec.path, opts.fs);
+  const files = await readPretrained(spec.path, opts.fs, [opts.inputShape[0], opts.inputShape[1]]);
   const sized = sizedArtifacts(files, spec.output, opts.inputShape);
   let model: tf.LayersModel;
   try {

@@ -91,7 +91,16 @@ const FORMAT_NAMES: Record<string, string> = {
   'keras-h5': 'Keras HDF5',
   'keras-zip': 'Keras zip (.keras)',
   'tfjs-layers': 'TensorFlow.js layers model',
+  onnx: 'ONNX',
 };
+
+/**
+ * Where an imported model came from, in words: "Keras HDF5, written by tf.keras 2.2.4", or for
+ * ONNX, whose producer already names the format, "PyTorch 1.13.0 (ONNX opset 17)".
+ */
+export function originText(origin: { format: string; producer: string }): string {
+  return origin.format === 'onnx' ? origin.producer : `${formatName(origin.format)}, written by ${origin.producer}`;
+}
 
 /** An imported model's format in words ("Keras HDF5"); unknown formats as given. */
 export function formatName(format: string): string {

@@ -16,7 +16,7 @@ test('a Keras HDF5 model: the whole report, marked imported, with its origin and
   await row.locator('a').first().click();
   await expect(page).toHaveURL(/\/imports\/experiments\/keras\/$/);
 
-  await expect(page.locator('.dateline')).toContainText('Imported model: trained elsewhere and reported as it is, from dl4j-cnn2d_101.h5 (Keras HDF5, written by tf.keras 2.2.4).');
+  await expect(page.locator('.dateline')).toContainText('Imported model: trained elsewhere and reported as it is, from dl4j-cnn2d_101.h5: Keras HDF5, written by tf.keras 2.2.4.');
   const facts = page.locator('#overview table.kv').last();
   await expect(facts).toContainText('dl4j-cnn2d_101.h5');
   await expect(facts).toContainText('logits; softmax appended for the report');

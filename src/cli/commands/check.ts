@@ -9,6 +9,9 @@ import { isImported, type ImportedSpec } from '../../config/spec.ts';
 import { UserError } from '../../lib/errors.ts';
 import type { CliIo, CliOptions } from '../options.ts';
 
+/** Image sizes of the sources that have one, for ONNX exports with open height and width (folders and CSVs: data.image.size). */
+const SOURCE_SIZES: Record<string, [number, number]> = { 'fashion-mnist': [28, 28], mnist: [28, 28], cifar10: [32, 32] };
+
 /** The files a model import reads, checked: a ConfigError at the key that names each bad one. */
 async function checkImport(spec: ImportedSpec): Promise<ConfigError[]> {
   const errors: ConfigError[] = [];
@@ -21,7 +24,8 @@ async function checkImport(spec: ImportedSpec): Promise<ConfigError[]> {
     }
   };
   const { readModelFile } = await import('../../import/index.ts');
-  await at('load', () => readModelFile(spec.model.path));
+  const imageSize = spec.data.image.size ?? SOURCE_SIZES[spec.data.source];
+  await at('load', () => readModelFile(spec.model.path, undefined, imageSize ? { imageSize: [imageSize[0], imageSize[1]] } : {}));
   const history = spec.model.history;
   if (history) {
     const { readFile } = await import('node:fs/promises');

@@ -62,7 +62,8 @@ export function chanceWarning(accuracy: number, classes: number, normalize: Impo
 /** Read, check and adapt the model of `spec`, or return the stored one with the same key. */
 export async function importStage(ctx: PipelineContext, spec: ImportedSpec, dataset: Dataset): Promise<TrainArtifact> {
   const { readModelFile } = await import('../../import/index.ts');
-  const imported = await readModelFile(spec.model.path);
+  // The dataset's image size resolves an ONNX export's open height and width.
+  const imported = await readModelFile(spec.model.path, undefined, { imageSize: [dataset.shape[0], dataset.shape[1]] });
   const history = await readHistory(spec);
   const engine = await ctx.engine();
   const key = importKey(spec, dataset.digest, imported.sha256, history?.digest, engine.backend, engine.versions['tfjs'] ?? '');

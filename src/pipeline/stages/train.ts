@@ -58,7 +58,7 @@ export function inputNormalization(spec: ExperimentSpec, dataset: Dataset): { me
 /** Train `spec` on `dataset`, or return the stored run with the same key. */
 export async function trainStage(ctx: PipelineContext, spec: TrainedSpec, dataset: Dataset): Promise<TrainArtifact> {
   const engine = await ctx.engine();
-  const baseDigest = spec.model.kind === 'pretrained' ? await (await import('../../model/pretrained-files.ts')).pretrainedDigest(spec.model.path) : undefined;
+  const baseDigest = spec.model.kind === 'pretrained' ? await (await import('../../model/pretrained-files.ts')).pretrainedDigest(spec.model.path, undefined, [dataset.shape[0], dataset.shape[1]]) : undefined;
   const key = trainKey(spec, dataset.digest, engine.backend, engine.versions['tfjs'] ?? '', baseDigest);
   const stored = await storedRun(ctx, key);
   if (stored) return stored;

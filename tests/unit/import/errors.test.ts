@@ -71,7 +71,7 @@ describe('the file', () => {
   it('is no model format', async () => {
     const path = join(dir, 'model.keras');
     writeFileSync(path, 'GIF89a not a model');
-    expect(await errorOf(path)).toMatchInlineSnapshot(`"The model file <tmp>/model.keras is neither JSON, HDF5 nor zip, so convlens cannot tell what kind of model it is. convlens reads three kinds of model file: a TensorFlow.js layers model (model.json with its weight files), a Keras HDF5 model saved with model.save("model.h5"), and a Keras zip model saved with model.save("model.keras")."`);
+    expect(await errorOf(path)).toMatchInlineSnapshot(`"The model file <tmp>/model.keras is neither JSON, HDF5, zip nor ONNX, so convlens cannot tell what kind of model it is. convlens reads four kinds of model file: a TensorFlow.js layers model (model.json with its weight files), a Keras HDF5 model saved with model.save("model.h5"), a Keras zip model saved with model.save("model.keras"), and an ONNX model exported with torch.onnx.export."`);
   });
 });
 
@@ -112,7 +112,7 @@ describe('zip', () => {
   it('lacks config.json', async () => {
     const path = join(dir, 'other.zip');
     writeFileSync(path, makeZip([{ name: 'readme.txt', data: Buffer.from('hello') }]));
-    expect(await errorOf(path)).toMatchInlineSnapshot(`"The zip file <tmp>/other.zip has no "config.json", so it is not a Keras model saved with model.save("model.keras"). convlens reads three kinds of model file: a TensorFlow.js layers model (model.json with its weight files), a Keras HDF5 model saved with model.save("model.h5"), and a Keras zip model saved with model.save("model.keras")."`);
+    expect(await errorOf(path)).toMatchInlineSnapshot(`"The zip file <tmp>/other.zip has no "config.json", so it is not a Keras model saved with model.save("model.keras"). convlens reads four kinds of model file: a TensorFlow.js layers model (model.json with its weight files), a Keras HDF5 model saved with model.save("model.h5"), a Keras zip model saved with model.save("model.keras"), and an ONNX model exported with torch.onnx.export."`);
   });
 });
 

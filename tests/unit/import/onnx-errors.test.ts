@@ -43,7 +43,7 @@ describe('recognizing ONNX by content', () => {
   it('a file starting with 0x08 that is not a ModelProto is no known format', async () => {
     const path = join(dir, 'model.onnx');
     writeFileSync(path, Buffer.from([0x08, 0x01, 0x50, 0x4b, 0x03, 0x04, 0x00]));
-    expect(await errorOf(path)).toMatchInlineSnapshot(`"The model file <tmp>/model.onnx is neither JSON, HDF5 nor zip, so convlens cannot tell what kind of model it is. convlens reads three kinds of model file: a TensorFlow.js layers model (model.json with its weight files), a Keras HDF5 model saved with model.save("model.h5"), and a Keras zip model saved with model.save("model.keras")."`);
+    expect(await errorOf(path)).toMatchInlineSnapshot(`"The model file <tmp>/model.onnx is neither JSON, HDF5, zip nor ONNX, so convlens cannot tell what kind of model it is. convlens reads four kinds of model file: a TensorFlow.js layers model (model.json with its weight files), a Keras HDF5 model saved with model.save("model.h5"), a Keras zip model saved with model.save("model.keras"), and an ONNX model exported with torch.onnx.export."`);
   });
 });
 
