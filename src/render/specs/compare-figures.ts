@@ -4,6 +4,7 @@
  * PNG, CSV data, alt text from the data).
  */
 import { renderFigure, type RenderedFigure } from '../figure.ts';
+import { hasValidation } from './training-curves.ts';
 import { compareCurvesAlt, compareCurvesCsv, compareCurvesSpec, curvePoints } from './compare-curves.ts';
 import { compareMetricsAlt, compareMetricsCsv, compareMetricsSpec, finalValidation, type ExperimentHistory } from './compare-metrics.ts';
 
@@ -12,9 +13,12 @@ export type { ExperimentHistory } from './compare-metrics.ts';
 /** File stems of the two figures (report.figures `name`). */
 export const COMPARISON_FIGURES = { metrics: 'comparison-metrics', curves: 'comparison-curves' } as const;
 
-/** `comparison-metrics` and `comparison-curves` for `experiments`, in report order; none for an empty list. */
+/**
+ * `comparison-metrics` and `comparison-curves` for `experiments`, in report order; none when no
+ * experiment has validation values (an empty list, or imported models without a history file).
+ */
 export async function comparisonFigures(experiments: readonly ExperimentHistory[]): Promise<RenderedFigure[]> {
-  if (experiments.length === 0) return [];
+  if (!experiments.some((e) => hasValidation(e.history))) return [];
   const rows = finalValidation(experiments);
   return [
     await renderFigure({

@@ -132,4 +132,8 @@ describe('comparisonFigures', () => {
     expect(a.every((f, i) => f.png.equals(b[i]!.png))).toBe(true);
     expect(await comparisonFigures([])).toEqual([]);
   });
+
+  it('draws nothing when no experiment has validation values (imported models without a history)', async () => {
+    expect(await comparisonFigures([noVal, { ...noVal, id: 'imported', history: [] }])).toEqual([]);
+  });
 });
