@@ -46,18 +46,16 @@ description: >-
 seed: 42
 data:
   source: fashion-mnist        # or mnist, cifar10, a folder of images, a CSV of file names
-  # Images per split, for a first run that takes about a minute. Remove for the whole dataset
-  # (60,000 training and 10,000 test images).
+  # Images per split, so that a first build takes seconds rather than minutes. Remove the line
+  # to train on the whole dataset (60,000 training and 10,000 test images).
   limit: { train: 6000, test: 1000 }
   split: { validation: 0.1, stratify: true }
   normalize: rescale           # pixels / 255
 model:
   layers:
     - conv2d: { filters: 16, kernel: 3, activation: relu }
-    - batchNorm: {}
     - maxPool: 2
     - conv2d: { filters: 32, kernel: 3, activation: relu }
-    - batchNorm: {}
     - maxPool: 2
     - flatten: {}
     - dense: { units: 64, activation: relu }

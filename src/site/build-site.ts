@@ -109,6 +109,11 @@ async function runAstro(run: AstroRun): Promise<void> {
           // An inline PostCSS config stops Vite searching upwards for one: the project's own
           // postcss.config.* (Tailwind, …) must not restyle the report.
           css: { postcss: {} },
+          // Astro renders the pages by importing a prerender bundle it writes into outDir (when
+          // outDir is inside the working directory). Bare imports left in it would resolve from
+          // the user's project, where pnpm (or a plain folder) does not have Astro's dependencies:
+          // bundle them all, so the bundle resolves nothing from where it lies.
+          environments: { prerender: { resolve: { noExternal: true } } },
         },
       },
       // No type generation: it would write <root>/.astro/, inside node_modules when installed.
