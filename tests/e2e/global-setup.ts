@@ -121,6 +121,8 @@ function convlensBuild(experiments: string, cache: string, outDir: string, base:
  *   accuracy is near chance: the page is what is under test.
  * - `trained` (the tiny e2e experiment) and `reimported`, its published model.json imported back:
  *   the compare page sets them side by side (same test set, same predictions).
+ * - `pytorch`: a CNN trained in PyTorch on Fashion-MNIST and exported to ONNX (opset 17), on the
+ *   same test images as `trained`.
  */
 export async function buildImportSite(work: string): Promise<string> {
   const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -152,14 +154,28 @@ export async function buildImportSite(work: string): Promise<string> {
     ].join('\n'),
   );
   await copyFile(join(root, 'tests/fixtures/experiments/e2e/tiny-e2e.yaml'), join(experiments, 'trained.yaml'));
+  const trainedYaml = (await readFile(join(experiments, 'trained.yaml'), 'utf8')).split('\n');
+  const data = trainedYaml.slice(trainedYaml.indexOf('data:'), trainedYaml.indexOf('model:')).join('\n');
+  await writeFile(
+    join(experiments, 'pytorch.yaml'),
+    [
+      'title: A PyTorch CNN through ONNX',
+      'seed: 3',
+      data,
+      '  normalize: { mean: [0.2860], std: [0.3530] }',
+      'model:',
+      `  load: ${join(root, 'tests/fixtures/models/onnx/fashion-cnn/fashion-cnn-opset17.onnx')}`,
+      '  output: logits',
+      small,
+      '',
+    ].join('\n'),
+  );
   const cache = join(work, 'import-cache');
   const outDir = join(work, 'import-dist');
   convlensBuild(experiments, cache, outDir, IMPORT_BASE);
   // The model the first build trained and published, imported back as a file from elsewhere.
   await mkdir(join(experiments, 'models', 'trained'), { recursive: true });
   for (const file of ['model.json', 'weights.bin']) await copyFile(join(outDir, 'experiments', 'trained', 'model', file), join(experiments, 'models', 'trained', file));
-  const trained = (await readFile(join(experiments, 'trained.yaml'), 'utf8')).split('\n');
-  const data = trained.slice(trained.indexOf('data:'), trained.indexOf('model:')).join('\n');
   await writeFile(join(experiments, 'reimported.yaml'), ['title: The tiny run, imported back', 'seed: 3', data, 'model:', '  load: models/trained/model.json', ''].join('\n'));
   convlensBuild(experiments, cache, outDir, IMPORT_BASE);
   return outDir;

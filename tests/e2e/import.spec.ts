@@ -51,6 +51,26 @@ test('a Keras HDF5 model: the whole report, marked imported, with its origin and
   expect(problems).toEqual([]);
 });
 
+test('a PyTorch model through ONNX: the whole report, its origin, beside the model trained here', async ({ page, request }) => {
+  const root = importUrl();
+  const problems = watch(page, new URL(root).origin);
+  await page.goto(`${root}experiments/pytorch/`);
+  await expect(page.locator('.dateline')).toContainText('from fashion-cnn-opset17.onnx: PyTorch 1.13.0 (ONNX opset 17).');
+  await expect(page.locator('#overview table.kv').last()).toContainText('logits; softmax appended for the report');
+  const manifest = await (await request.get(`${root}experiments/pytorch/data/manifest.json`)).json();
+  expect(manifest.origin).toMatchObject({ format: 'onnx', producer: 'PyTorch 1.13.0 (ONNX opset 17)', output: 'logits' });
+  expect(manifest.input).toMatchObject({ size: [28, 28], channels: 1, normalize: { mean: [0.286], std: [0.353] }, mean: [0.286], std: [0.353] });
+  const figures = await page.locator('figure.figure').evaluateAll((els) => els.map((e) => e.id));
+  expect(figures).toEqual(expect.arrayContaining(['figure-architecture', 'figure-confusion-matrix', 'figure-gradcam', 'figure-saliency', 'figure-filters']));
+  // The PyTorch network's layers, converted to NHWC, by the names the converter gives them.
+  await expect(page.locator('#model table')).toContainText('Conv2D');
+  await expect(page.locator('#model table')).toContainText('convlens_softmax');
+  expect(await brokenImages(page)).toEqual([]);
+  await page.goto(`${root}compare/`);
+  await expect(page.locator('main')).toContainText('A PyTorch CNN through ONNX');
+  expect(problems).toEqual([]);
+});
+
 test('a model imported back sits beside the run that trained it, with the same accuracy', async ({ page, request }) => {
   const root = importUrl();
   const trained = await (await request.get(`${root}experiments/trained/data/metrics.json`)).json();
