@@ -110,7 +110,7 @@ export function compareCurvesSpec(experiments: readonly ExperimentHistory[]): To
   const colours = experimentColours(ids);
   const maxEpochs = Math.max(0, ...drawn.map((e) => e.history.length));
   const body = colours ? overlaid(ids, colours, maxEpochs) : multiples(ids);
-  const note = missing.length > 0 ? `Not drawn (no validation set): ${missing.join(', ')}` : undefined;
+  const note = missing.length > 0 ? `Not drawn (no validation values): ${missing.join(', ')}` : undefined;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     ...(note && { title: { text: note, color: INK_MUTED, fontSize: 11, fontWeight: 'normal', anchor: 'start' } }),
@@ -150,6 +150,6 @@ export function compareCurvesAlt(experiments: readonly ExperimentHistory[]): str
     const lowest = [...loss].sort((a, b) => a.last - b.last || (a.id < b.id ? -1 : 1))[0]!;
     sentences.push(`The lowest final validation loss is ${lowest.id}'s ${fmtValue(lowest.last)}.`);
   }
-  if (missing.length > 0) sentences.push(`Not drawn, having no validation set: ${missing.join(', ')}.`);
+  if (missing.length > 0) sentences.push(`Not drawn, having no validation values: ${missing.join(', ')}.`);
   return sentences.join(' ');
 }

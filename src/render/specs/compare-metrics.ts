@@ -1,7 +1,7 @@
 /**
  * Final validation loss and accuracy per experiment: two panels of horizontal bars, one row per
  * experiment in report order. An experiment trained without a validation set keeps its row with
- * no bar and the words "no validation set", so it is never silently missing.
+ * no bar and the words "no validation values" (no validation split, or an imported model without a history), so it is never silently missing.
  *
  * "Final" is the epoch whose weights the experiment kept: the epoch early stopping restored,
  * else the last one — the model the rest of the report evaluates.
@@ -84,7 +84,7 @@ export function compareMetricsSpec(rows: readonly FinalValidation[]): TopLevelSp
       {
         transform: [{ filter: `!isValid(datum.${field})` }],
         mark: { type: 'text', align: 'left', dx: 4, fontSize: 11, fontStyle: 'italic', color: INK_MUTED },
-        encoding: { x: { datum: 0, type: 'quantitative' }, text: { value: 'no validation set' } },
+        encoding: { x: { datum: 0, type: 'quantitative' }, text: { value: 'no validation values' } },
       },
     ],
   });
@@ -126,7 +126,7 @@ export function compareMetricsAlt(rows: readonly FinalValidation[]): string {
   if (withAcc.length > 0) parts.push(`Final validation accuracy of ${of}, ${range(withAcc, 'val_accuracy')}`);
   if (withLoss.length > 0) parts.push(`${parts.length ? 'validation' : `Final validation`} loss ${range(withLoss, 'val_loss')}`);
   if (parts.length > 0) sentences.push(`${parts.join('; ')}.`);
-  if (missing.length > 0) sentences.push(`${list(missing)} ${missing.length === 1 ? 'has no validation set and no bar' : 'have no validation set and no bars'}.`);
+  if (missing.length > 0) sentences.push(`${list(missing)} ${missing.length === 1 ? 'has no validation values and no bar' : 'have no validation values and no bars'}.`);
   if (n === 0) sentences.push('No experiments to compare.');
   return sentences.join(' ');
 }

@@ -1,6 +1,6 @@
 /**
  * The cross-experiment figures: which epoch counts as final, the data files, alt text written
- * from the data, and what the rendered charts show (bars and colours, the "no validation set"
+ * from the data, and what the rendered charts show (bars and colours, the "no validation values"
  * rows, overlaid lines up to seven experiments, highlighted small multiples beyond).
  */
 import { describe, expect, it } from 'vitest';
@@ -42,7 +42,7 @@ describe('final validation values', () => {
 
   it('alt text names the extremes and the experiments without a validation set', () => {
     expect(compareMetricsAlt(finalValidation([cnn, resnet, noVal]))).toBe(
-      'Final validation accuracy of the 2 experiments with a validation set, from 0.78 (cnn) to 0.90 (resnet); validation loss from 0.40 (resnet) to 0.70 (cnn). mnist has no validation set and no bar.',
+      'Final validation accuracy of the 2 experiments with a validation set, from 0.78 (cnn) to 0.90 (resnet); validation loss from 0.40 (resnet) to 0.70 (cnn). mnist has no validation values and no bar.',
     );
     expect(compareMetricsAlt(finalValidation([cnn]))).toBe('Final validation accuracy of 1 experiment, 0.78 (cnn); validation loss 0.70 (cnn).');
   });
@@ -58,10 +58,10 @@ describe('final validation values', () => {
 });
 
 describe('comparison-metrics chart', () => {
-  it('draws a bar per experiment with validation, in its palette colour, and says "no validation set" for the others', async () => {
+  it('draws a bar per experiment with validation, in its palette colour, and says "no validation values" for the others', async () => {
     const { svg } = await renderVegaLite(compareMetricsSpec(finalValidation([cnn, resnet, noVal])));
     const t = texts(svg);
-    expect(t.filter((x) => x === 'no validation set')).toHaveLength(2); // one per panel
+    expect(t.filter((x) => x === 'no validation values')).toHaveLength(2); // one per panel
     expect(t).toEqual(expect.arrayContaining(['0.780', '0.900', '0.700', '0.400', 'Validation accuracy', 'Validation loss']));
     // Bars are paths filled with the experiment's colour: two panels × (cnn, resnet).
     const fills = [...svg.matchAll(/aria-roledescription="bar"[^>]*fill="(#[0-9A-Fa-f]{6})"/g)].map((m) => m[1]!.toUpperCase());
@@ -90,7 +90,7 @@ describe('comparison-curves chart', () => {
   it('overlays up to seven experiments with a legend, and notes the ones it cannot draw', async () => {
     const { svg } = await renderVegaLite(compareCurvesSpec([cnn, resnet, noVal]));
     const t = texts(svg);
-    expect(t).toEqual(expect.arrayContaining(['cnn', 'resnet', 'Not drawn (no validation set): mnist']));
+    expect(t).toEqual(expect.arrayContaining(['cnn', 'resnet', 'Not drawn (no validation values): mnist']));
     expect(t).not.toContain('mnist');
     // One line per experiment and panel, stroked in its colour.
     const strokes = [...svg.matchAll(/aria-roledescription="line mark"[^>]*stroke="(#[0-9A-Fa-f]{6})"/g)].map((m) => m[1]!.toUpperCase());
@@ -111,12 +111,12 @@ describe('comparison-curves chart', () => {
 
   it('alt text follows each experiment up to seven, and the extremes beyond', () => {
     expect(compareCurvesAlt([cnn, resnet, noVal])).toBe(
-      "Validation accuracy per epoch of 2 experiments: cnn ends at 0.78 after 3 epochs (best 0.80 at epoch 2); resnet ends at 0.89 after 3 epochs (best 0.90 at epoch 2). The lowest final validation loss is resnet's 0.45. Not drawn, having no validation set: mnist.",
+      "Validation accuracy per epoch of 2 experiments: cnn ends at 0.78 after 3 epochs (best 0.80 at epoch 2); resnet ends at 0.89 after 3 epochs (best 0.90 at epoch 2). The lowest final validation loss is resnet's 0.45. Not drawn, having no validation values: mnist.",
     );
     expect(compareCurvesAlt(many(9))).toBe(
       "Validation accuracy per epoch of 9 experiments, one panel each: the highest final value is e0's 0.85, the lowest e8's 0.77. The lowest final validation loss is e0's 0.40.",
     );
-    expect(compareCurvesAlt([noVal])).toBe('Validation curves across experiments: no experiment recorded validation values. Not drawn, having no validation set: mnist.');
+    expect(compareCurvesAlt([noVal])).toBe('Validation curves across experiments: no experiment recorded validation values. Not drawn, having no validation values: mnist.');
   });
 });
 
