@@ -125,3 +125,54 @@ describe('data rules', () => {
     ]);
   });
 });
+
+describe('a model trained elsewhere (model.load)', () => {
+  const load = (extra = '', rest = '') => `${head}model:\n  load: m.h5\n${extra}${rest}`;
+
+  it('takes no train: section, and no layers/preset/pretrained beside it', async () => {
+    expect(await checkText(load('  layers: [ { flatten: } ]\n', train))).toEqual([
+      'experiments/a.yaml:5:3: model.layers: load: imports a model trained elsewhere as it is, so it cannot be combined with layers:. Remove layers:, or to train a new head on a saved model use pretrained: { path: … } with layers:.',
+      'experiments/a.yaml:6:1: train: an imported model (model.load) is reported as it is, not trained here, so train: has no meaning. Remove train:; to train further from a saved model use model.pretrained with a layers: head.',
+    ]);
+  });
+
+  it('output, history and classes belong to load:', async () => {
+    expect(await checkText(`${head}model:\n  preset: resnet\n  output: logits\n${train}`)).toEqual([
+      'experiments/a.yaml:5:3: model.output: output: describes a model imported with model.load, but there is no load: here. Remove output:, or add load: with the model file.',
+    ]);
+  });
+
+  it('is valid without train:, with its keys normalized (paths relative to the file)', async () => {
+    const { experiments, errors } = await loadExperiments(['/p/experiments/a.yaml'], {
+      readFile: async () => load('  output: logits\n  history: ../h.csv\n  classes: [b, a]\n'),
+    });
+    expect(errors).toEqual([]);
+    expect(experiments[0]!.train).toBeUndefined();
+    expect(experiments[0]!.model).toEqual({
+      kind: 'imported',
+      path: '/p/experiments/m.h5',
+      pathAsWritten: 'm.h5',
+      output: 'logits',
+      history: { path: '/p/h.csv', pathAsWritten: '../h.csv' },
+      classes: ['b', 'a'],
+    });
+  });
+});
+
+describe('data.normalize forms', () => {
+  const withNormalize = (n: string, image = '') => `title: t\ndata: { source: mnist, normalize: ${n}${image} }\nmodel: { load: m.h5 }\n`;
+
+  it('accepts none, rescale, standardize, { scale, offset } and { mean, std }', async () => {
+    for (const n of ['none', 'rescale', 'standardize', '{ scale: 0.0078431373, offset: -1 }', '{ mean: [0.5], std: [0.25] }']) {
+      const { errors } = await loadExperiments(['experiments/a.yaml'], { readFile: async () => withNormalize(n) });
+      expect(errors, n).toEqual([]);
+    }
+  });
+
+  it('mean and std lists must agree with each other and with the channels', async () => {
+    expect(await checkText(withNormalize('{ mean: [0.5, 0.4, 0.3], std: [0.2] }', ', image: { channels: 1 }'))).toEqual([
+      'experiments/a.yaml:2:65: data.normalize.std: mean: has 3 values and std: 1; give one value per channel in both (or one value each for every channel).',
+      'experiments/a.yaml:2:43: data.normalize.mean: 3 values for 1-channel images; give one value.',
+    ]);
+  });
+});

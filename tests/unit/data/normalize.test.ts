@@ -4,7 +4,7 @@
  * comes out with mean 0 and standard deviation 1 per channel).
  */
 import { describe, expect, it } from 'vitest';
-import { channelStats, standardize } from '../../../src/data/normalize.ts';
+import { channelStats, inputNormalization, standardize } from '../../../src/data/normalize.ts';
 import { rescale } from '../../../src/data/preprocess.ts';
 import { mulberry32 } from '../../../src/lib/rng.ts';
 
@@ -97,5 +97,40 @@ describe('standardize', () => {
       expect(Math.abs(mean)).toBeLessThan(1e-5);
       expect(Math.sqrt(sq / 5_000)).toBeCloseTo(1, 5);
     }
+  });
+});
+
+describe('inputNormalization: every data.normalize form as (x/255 − mean)/std', () => {
+  const bytes = Uint8Array.from([0, 1, 2, 127, 128, 200, 254, 255]);
+  /** What the engine feeds the model for `bytes` (channel 0 of a 1-channel image). */
+  const fed = (n: Parameters<typeof inputNormalization>[0]) => {
+    const stats = inputNormalization(n, 1, () => channelStats(bytes, 1));
+    const x = rescale(bytes);
+    return stats ? Array.from(standardize(x, stats)) : Array.from(x);
+  };
+  const f32 = (values: number[]) => Array.from(Float32Array.from(values));
+
+  it('rescale is x/255 with nothing after it', () => {
+    expect(inputNormalization('rescale', 3, () => channelStats(bytes, 1))).toBeUndefined();
+  });
+
+  it('none gives the raw bytes back (within float32 rounding)', () => {
+    fed('none').forEach((v, i) => expect(Math.abs(v - bytes[i]!)).toBeLessThanOrEqual(bytes[i]! * 2 ** -23));
+  });
+
+  it('{ scale, offset } is x·scale + offset (MobileNet: x/127.5 − 1)', () => {
+    const expected = f32([...bytes].map((x) => x / 127.5 - 1));
+    fed({ scale: 1 / 127.5, offset: -1 }).forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThanOrEqual(2e-7));
+  });
+
+  it('{ mean, std } is x/255 then per channel with these constants; one value serves every channel', () => {
+    expect(inputNormalization({ mean: [0.5], std: [0.25] }, 3, () => channelStats(bytes, 1))).toEqual({ mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] });
+    const expected = f32([...bytes].map((x) => (Math.fround(x / 255) - 0.2860) / 0.353));
+    expect(fed({ mean: [0.286], std: [0.353] })).toEqual(expected);
+  });
+
+  it('standardize uses the training statistics', () => {
+    const stats = channelStats(bytes, 1);
+    expect(inputNormalization('standardize', 1, () => stats)).toEqual({ mean: [...stats.mean], std: [...stats.std] });
   });
 });
