@@ -7,6 +7,7 @@
 //   - in the installed package (the `files` list ships no src/cli/): lib/cli/main.js, compiled by
 //     `npm run build:lib` at `npm pack` time, since Node refuses to strip types under node_modules.
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 12)) {
@@ -31,7 +32,7 @@ if (existsSync(source)) {
   entry = compiled;
 } else {
   process.stderr.write(
-    `convlens is incomplete: neither its sources (src/cli/main.ts) nor its compiled code (lib/cli/main.js) are in ${new URL('..', import.meta.url).pathname}.\n` +
+    `convlens is incomplete: neither its sources (src/cli/main.ts) nor its compiled code (lib/cli/main.js) are in ${fileURLToPath(new URL('..', import.meta.url))}.\n` +
       `Reinstall it (npm install --save-dev convlens), or in a checkout run "npm run build:lib".\n`,
   );
   process.exit(1);

@@ -4,7 +4,7 @@
 #   2 an empty project     npm init -y; npm install --save-dev <tgz> from the registry
 #   3 convlens --version   the packed version
 #   4 convlens init        example experiment, .gitignore, npm scripts
-#   5 convlens check       the example is valid
+#   5 convlens check       the example is valid; a TypeScript file using the public API type-checks
 #   6 convlens build       the example cut to a tiny run (300/100 images, 1 epoch), --base /reports/;
 #                          nothing written into node_modules/convlens
 #   7 the site in Chromium index and experiment pages load with no console error or failed
@@ -90,6 +90,29 @@ grep -qx '# yaml-language-server: $schema=../node_modules/convlens/schema/experi
 
 step "convlens check" npx --no-install convlens check
 grep -q '^1 experiment valid: example$' "$last_log" || fail "convlens check" "unexpected output: $(cat "$last_log")"
+
+# The public API's types, as a TypeScript user of the package sees them (the checkout's tsc and @types/node).
+types_check() {
+  mkdir -p "$work/types" &&
+    cat >"$work/types/use.mts" <<'TS' &&
+import { build, createLog, loadExperiments, systemClock, type Report, type RunOutcome } from 'convlens';
+const log = createLog({ mode: 'plain', out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t), clock: systemClock });
+const { experiments, errors } = await loadExperiments(['experiments/example.yaml']);
+const outcome: RunOutcome = await build({ files: [], ids: experiments.map((e) => e.id), cacheDir: '.convlens', force: false, backend: 'auto', outDir: 'dist', base: '/' }, { log, clock: systemClock });
+const report: Report | undefined = undefined;
+export const used = [errors.length, outcome.failed.length, report];
+TS
+    cat >"$work/types/tsconfig.json" <<JSON &&
+{ "compilerOptions": { "module": "NodeNext", "moduleResolution": "NodeNext", "target": "ES2023", "strict": true, "noEmit": true,
+    "skipLibCheck": true, "types": ["node"], "typeRoots": ["$repo/node_modules/@types"] },
+  "files": ["$work/types/use.mts"] }
+JSON
+    cp "$work/types/use.mts" "$project/use-convlens.mts" &&
+    sed -i "s|$work/types/use.mts|$project/use-convlens.mts|" "$work/types/tsconfig.json" &&
+    node "$repo/node_modules/typescript/bin/tsc" -p "$work/types/tsconfig.json" &&
+    rm "$project/use-convlens.mts"
+}
+step "the public API's types (import ... from 'convlens')" types_check
 
 # The tiny run: the example's own keys, cut down.
 sed -i -e 's/limit: { train: 6000, test: 1000 }/limit: { train: 300, test: 100 }/' -e 's/^  epochs: 3$/  epochs: 1/' experiments/example.yaml
