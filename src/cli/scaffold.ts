@@ -11,6 +11,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { initMessages as m } from './messages.ts';
 
+/** Where init writes; the directories are the command's --experiments, --out and --cache. */
 export interface ScaffoldOptions {
   /** The project directory (where package.json and .gitignore are). */
   cwd: string;
