@@ -17,7 +17,12 @@ import { sha256 } from './store.ts';
 const SRC = dirname(dirname(fileURLToPath(import.meta.url)));
 
 /** Source files that can change what a stage computes: TypeScript, and the wasm kernels' C source and binary. */
-const CODE = /\.(ts|c|h|wasm)$/;
+/**
+ * What counts as code for the cache keys: TypeScript in the checkout, the compiled JavaScript of
+ * an installed package (lib/, whose .d.ts files carry no behaviour), and the wasm kernels' sources
+ * and binary. Without .js an upgraded package would reuse runs trained by the old code.
+ */
+const CODE = /(?<!\.d)\.(ts|js)$|\.(c|h|wasm|proto)$/;
 
 function listCode(dir: string): string[] {
   const out: string[] = [];

@@ -29,4 +29,11 @@ describe('codeVersion', () => {
     expect(version({ ...base, 'engine/native/k.wasm': Uint8Array.of(0, 97, 115, 109, 2) })).not.toBe(v);
     expect(version({ ...base, 'engine/README.md': 'other notes' })).toBe(v);
   });
+
+  it("an installed package's compiled .js counts; its .d.ts declarations do not", () => {
+    const lib = { 'engine/a.js': 'export const a = 1;\n', 'engine/a.d.ts': 'export declare const a = 1;\n' };
+    const v = version(lib);
+    expect(version({ ...lib, 'engine/a.js': 'export const a = 2;\n' })).not.toBe(v);
+    expect(version({ ...lib, 'engine/a.d.ts': 'export declare const a: number;\n' })).toBe(v);
+  });
 });
