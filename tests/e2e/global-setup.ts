@@ -27,6 +27,9 @@ export const TROUBLE_BASE = '/trouble/';
 /** URL sub-path of the site of imported models (a real Keras file, and a model trained here imported back). */
 export const IMPORT_BASE = '/imports/';
 
+/** URL base of the Starlight docs site (tests/fixtures/starlight) that holds the reports under `reports/` through the Astro integration. */
+export const STARLIGHT_BASE = '/docs/';
+
 /** Words an attacker might get into a report: each would set `window.__pwned` if it ever ran. */
 export const PAYLOADS = {
   title: 'Hostile <script>window.__pwned="title"</script> run',
@@ -181,6 +184,29 @@ export async function buildImportSite(work: string): Promise<string> {
   return outDir;
 }
 
+/**
+ * A docs site as a user has one: the Starlight fixture (tests/fixtures/starlight) with the convlens
+ * integration at `/reports/` and `<ConvlensFigure>` in an MDX page, built by Astro itself against
+ * the hand-made report, under the host base `/docs/` so that both paths must compose.
+ */
+export async function buildStarlightSite(work: string): Promise<string> {
+  const root = fileURLToPath(new URL('../fixtures/starlight/', import.meta.url));
+  const outDir = join(work, 'starlight-dist');
+  const saved = { report: process.env.CONVLENS_REPORT_DIR, telemetry: process.env.ASTRO_TELEMETRY_DISABLED };
+  process.env.ASTRO_TELEMETRY_DISABLED = '1';
+  try {
+    const { build } = await import('astro');
+    await build({ root, outDir, base: STARLIGHT_BASE, cacheDir: join(work, 'starlight-cache'), logLevel: 'error', vite: { cacheDir: join(work, 'starlight-cache', 'vite'), logLevel: 'error' } });
+  } finally {
+    // The integration points the report pages at its report through this variable; restore it.
+    for (const [name, value] of [['CONVLENS_REPORT_DIR', saved.report], ['ASTRO_TELEMETRY_DISABLED', saved.telemetry]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+  return outDir;
+}
+
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
@@ -201,7 +227,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     process.env.CONVLENS_E2E_TROUBLE_URL = troubleServer.url;
     const importServer = await serveStatic(await buildImportSite(work), IMPORT_BASE);
     process.env.CONVLENS_E2E_IMPORT_URL = importServer.url;
+    const starlightServer = await serveStatic(await buildStarlightSite(work), STARLIGHT_BASE);
+    process.env.CONVLENS_E2E_STARLIGHT_URL = starlightServer.url;
     return async () => {
+      await starlightServer.close();
       await server.close();
       await pipelineServer.close();
       await troubleServer.close();
