@@ -16,9 +16,10 @@ export function unknownBackend(value: string, known: readonly string[]): string 
   return `Unknown backend "${value}" for --backend. Use one of: auto, ${known.join(', ')}.`;
 }
 
-/** Summary line after `run`/`build` when some experiments failed. */
-export function failedSummary(ids: string[]): string {
-  return `${ids.length} experiment${ids.length === 1 ? '' : 's'} failed: ${ids.join(', ')}. The others were built; fix the errors above and run again.`;
+/** Summary line after `run`/`build` when some experiments failed (`total`: how many ran). */
+export function failedSummary(ids: string[], total: number): string {
+  const others = ids.length === total ? 'None was built' : 'The others were built';
+  return `${ids.length} experiment${ids.length === 1 ? '' : 's'} failed: ${ids.join(', ')}. ${others}; fix the errors above and run again.`;
 }
 
 /** `--replicas` is not a usable count. */

@@ -9,6 +9,6 @@ export default async function runCommand(options: CliOptions, io: CliIo): Promis
   const effects = effectsFor(options, io);
   const outcome = await run(runOptions, effects);
   if (outcome.failed.length === 0) return 0;
-  effects.log.error(failedSummary(outcome.failed.map((f) => f.id)));
+  effects.log.error(failedSummary(outcome.failed.map((f) => f.id), outcome.failed.length + outcome.results.length));
   return Math.max(...outcome.failed.map((f) => f.exitCode));
 }
