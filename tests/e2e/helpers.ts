@@ -39,7 +39,13 @@ export function watch(page: Page, origin: string): string[] {
     if (m.type() === 'error') problems.push(`console error on ${page.url()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`page error on ${page.url()}: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText ?? 'unknown'})`));
+  page.on('requestfailed', (r) => {
+    // ERR_ABORTED is the browser cancelling a request it no longer needs (the test navigated on
+    // while a lazy image or the search index was still loading), not the site failing to serve
+    // it: a missing file is a 404 below, and images that do not decode fail brokenImages.
+    const reason = r.failure()?.errorText ?? 'unknown';
+    if (reason !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} (${reason})`);
+  });
   page.on('request', (r) => {
     if (new URL(r.url()).origin !== origin) problems.push(`request to another origin: ${r.url()}`);
   });
