@@ -175,6 +175,21 @@ test('the docs site links to the reports, and every report page under /docs/repo
   expect(problems).toEqual([]);
 });
 
+test('a report figure offers Markdown beside HTML to embed it, with the full address under the docs site', async ({ page }) => {
+  const root = starlightUrl();
+  const problems = watch(page, new URL(root).origin);
+  const curves = tiny.figures.find((f) => f.name === 'training-curves')!;
+  await page.goto(`${root}reports/experiments/fashion-tiny/#figure-training-curves`);
+  await page.locator('#figure-training-curves details.embed summary').click();
+  const src = `${root}reports/experiments/fashion-tiny/figures/training-curves.svg`;
+  const markdown = page.locator('#figure-training-curves [data-embed-format="markdown"]');
+  expect(await markdown.locator('pre').evaluate((pre) => pre.textContent)).toBe(`![${curves.alt}](${src})\n\n*Training curves.* ${curves.alt}`);
+  expect(curves.alt).toBe('Loss and accuracy over 4 epochs; training loss falls from 1.92 to 0.74, training accuracy rises to 75.0%.');
+  await expect(page.locator('#figure-training-curves details.embed code')).toHaveText(`<img src="${src}" width="640" height="260" alt="${curves.alt}">`);
+  await expect(page.locator('#figure-training-curves .copy-button')).toHaveText(['Copy HTML', 'Copy Markdown']);
+  expect(problems).toEqual([]);
+});
+
 test('the search page of the injected report filters through search.json under the prefix and links into the report', async ({ page }) => {
   const root = starlightUrl();
   const problems = watch(page, new URL(root).origin);
