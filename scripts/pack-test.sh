@@ -114,6 +114,13 @@ JSON
 }
 step "the public API's types (import ... from 'convlens')" types_check
 
+# The docs-site entry points resolve from the installed package (the Starlight e2e test uses them from source).
+astro_exports() {
+  node --input-type=module -e "const m = await import('convlens/astro'); if (typeof m.default !== 'function') throw new Error('convlens/astro has no default integration function');" &&
+    [ -f "$(node -p "require.resolve('convlens/astro/ConvlensFigure.astro')")" ]
+}
+step "convlens/astro and convlens/astro/ConvlensFigure.astro resolve" astro_exports
+
 # The tiny run: the example's own keys, cut down.
 sed -i -e 's/limit: { train: 6000, test: 1000 }/limit: { train: 300, test: 100 }/' -e 's/^  epochs: 3$/  epochs: 1/' experiments/example.yaml
 grep -q 'limit: { train: 300, test: 100 }' experiments/example.yaml && grep -q '^  epochs: 1$' experiments/example.yaml || fail "tiny run" "the example no longer has the lines this test edits (limit, epochs)"
