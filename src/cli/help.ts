@@ -15,6 +15,8 @@ const OPTIONS = {
   backend: ['--backend NAME', 'auto | tensorflow | wasm | cpu (default: auto: the fastest that loads)'],
   force: ['--force', 'retrain and recompute even when cached'],
   replicas: ['--replicas N', 'data-parallel replicas on wasm/cpu (default: 2)'],
+  shard: ['--shard I/N', 'run only shard I of N (counted from 1), balanced by estimated cost; env CONVLENS_SHARD=I/N'],
+  shards: ['--shards N', 'N shards, this one from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs, counted from 0)'],
   url: ['--url URL', 'download from this mirror instead of the official address'],
   quiet: ['--quiet', 'print only warnings and errors'],
   json: ['--json', 'print machine-readable log lines'],
@@ -51,9 +53,12 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     usage: 'convlens run [IDS...] [options]',
     description:
       'Train, evaluate and render the figures of the experiments (all, or the ids given), reusing cached results\n' +
-      'whose inputs have not changed. Publishes the report into <cache>/report/ without building the site.',
-    options: [OPTIONS.experiments, OPTIONS.cache, OPTIONS.backend, OPTIONS.force, OPTIONS.quiet, OPTIONS.json, OPTIONS.help],
-    examples: ['convlens run', 'convlens run fashion-mnist-cnn --backend wasm'],
+      'whose inputs have not changed. Publishes the report into <cache>/report/ without building the site.\n' +
+      'With --shard I/N (or CONVLENS_SHARD, or --shards N in a Kubernetes Indexed Job) it runs one shard: every\n' +
+      'experiment is in exactly one of the N shards, balanced by estimated cost (epochs x images x model FLOPs),\n' +
+      'the same on every machine. The --shard flag wins over CONVLENS_SHARD; a shard builds no site.',
+    options: [OPTIONS.experiments, OPTIONS.cache, OPTIONS.backend, OPTIONS.force, OPTIONS.shard, OPTIONS.shards, OPTIONS.quiet, OPTIONS.json, OPTIONS.help],
+    examples: ['convlens run', 'convlens run fashion-mnist-cnn --backend wasm', 'convlens run --shard 2/4', 'JOB_COMPLETION_INDEX=1 convlens run --shards 4'],
   },
   build: {
     usage: 'convlens build [IDS...] [options]',

@@ -31,6 +31,8 @@ function parse(argv: string[]): CliOptions {
       backend: { type: 'string', default: 'auto' },
       force: { type: 'boolean', default: false },
       replicas: { type: 'string', default: '2' },
+      shard: { type: 'string' },
+      shards: { type: 'string' },
       url: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },

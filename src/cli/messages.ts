@@ -75,3 +75,34 @@ function describeScripts(scripts: Readonly<Record<string, string>>): string {
     .map(([name, command]) => `"${name}": "${command}"`)
     .join(', ');
 }
+
+/** Where the shard came from, as the log line and the errors name it. */
+export type ShardSource = '--shard' | 'CONVLENS_SHARD' | 'JOB_COMPLETION_INDEX';
+
+/** Sharding (`run --shard i/N`, `CONVLENS_SHARD`, `JOB_COMPLETION_INDEX` + `--shards N`): errors and the log line. */
+export const shardMessages = {
+  notAShard: (source: '--shard' | 'CONVLENS_SHARD', value: string) =>
+    `${source} must be i/N, the shard to run (counted from 1) and the number of shards, not "${value}". For example ${source === '--shard' ? '--shard 2/4' : 'CONVLENS_SHARD=2/4'} runs the second of four shards.`,
+  outOfRange: (source: '--shard' | 'CONVLENS_SHARD', value: string, count: number) =>
+    `${source} ${value} names no shard: with ${count} shard${count === 1 ? '' : 's'} the shard number is 1 to ${count} (counted from 1, as Playwright's --shard).`,
+  notACount: (value: string) => `--shards must be a whole number of at least 1, not "${value}". Give the number of completions of the Kubernetes Indexed Job, e.g. --shards 4.`,
+  countsDisagree: (shard: string, count: string) =>
+    `--shard ${shard} and --shards ${count} disagree on the number of shards. Give --shard i/N alone, or --shards N alone in a Kubernetes Indexed Job.`,
+  badJobIndex: (value: string, count: number) =>
+    `JOB_COMPLETION_INDEX must be a whole number from 0 to ${count - 1} with --shards ${count}, not "${value}". Set --shards to the Job's completions.`,
+  jobIndexWithoutShards: (value: string) =>
+    `JOB_COMPLETION_INDEX is set (${value}), as in a Kubernetes Indexed Job, but --shards is not given, so the number of shards is unknown. ` +
+    'Pass --shards N with N the Job\'s completions, or --shard i/N to choose the shard yourself.',
+  shardsWithoutJobIndex: (count: string) =>
+    `--shards ${count} takes this shard's number from JOB_COMPLETION_INDEX (set by Kubernetes Indexed Jobs), which is not set. Outside Kubernetes give the shard itself: --shard i/${count}.`,
+  jobIndexDisagrees: (source: '--shard' | 'CONVLENS_SHARD', index: number, count: number, jobIndex: number) =>
+    `${source} says shard ${index}/${count}, but JOB_COMPLETION_INDEX=${jobIndex} (counted from 0) says shard ${jobIndex + 1}/${count}. Remove one of them or make them agree.`,
+  buildRefused: (source: ShardSource | '--shards') =>
+    `convlens build does not run shards (${source} was given): a shard runs only its share of the experiments, so it cannot build the whole site. ` +
+    'Run each shard with "convlens run --shard i/N", then build the site from all of them with a merge build (not implemented yet).',
+  share: (index: number, count: number, source: ShardSource, ids: string[], total: number, costShare: number, ignored?: string) =>
+    `shard ${index}/${count} (from ${source}${ignored ? `; ${ignored} ignored` : ''}): ${ids.join(', ')} ` +
+    `(${ids.length} of ${total} experiment${total === 1 ? '' : 's'}, ${Math.round(costShare * 100)}% of the estimated cost)`,
+  empty: (index: number, count: number, source: ShardSource, total: number, ignored?: string) =>
+    `shard ${index}/${count} (from ${source}${ignored ? `; ${ignored} ignored` : ''}): no experiments (${total} experiment${total === 1 ? '' : 's'} in ${count} shards); nothing to run.`,
+};

@@ -11,6 +11,10 @@ export interface CliOptions {
   force: boolean;
   /** `bench`: data-parallel replicas (validated by the command). */
   replicas: string;
+  /** `run`: the shard to run, `i/N` counted from 1 (validated by cli/shard.ts). */
+  shard?: string;
+  /** `run`: the number of shards, with the shard's index from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs). */
+  shards?: string;
   /** `datasets fetch`: where to download from instead of the official address. */
   url?: string;
   quiet: boolean;
@@ -24,4 +28,6 @@ export interface CliOptions {
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** The environment (`CONVLENS_SHARD`, `JOB_COMPLETION_INDEX`); process.env when absent. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
