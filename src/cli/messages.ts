@@ -99,7 +99,7 @@ export const shardMessages = {
     `${source} says shard ${index}/${count}, but JOB_COMPLETION_INDEX=${jobIndex} (counted from 0) says shard ${jobIndex + 1}/${count}. Remove one of them or make them agree.`,
   buildRefused: (source: ShardSource | '--shards') =>
     `convlens build does not run shards (${source} was given): a shard runs only its share of the experiments, so it cannot build the whole site. ` +
-    'Run each shard with "convlens run --shard i/N", then build the site from all of them with a merge build (not implemented yet).',
+    'Run each shard with "convlens run --shard i/N --cache DIR", then "convlens build --cache DIR" without a shard builds the whole site from the runs the shards stored there.',
   share: (index: number, count: number, source: ShardSource, ids: string[], total: number, costShare: number, ignored?: string) =>
     `shard ${index}/${count} (from ${source}${ignored ? `; ${ignored} ignored` : ''}): ${ids.join(', ')} ` +
     `(${ids.length} of ${total} experiment${total === 1 ? '' : 's'}, ${Math.round(costShare * 100)}% of the estimated cost)`,

@@ -123,7 +123,7 @@ describe('convlens run --shard', () => {
 describe('convlens build refuses shards', () => {
   const refused = (source: string) =>
     `convlens build does not run shards (${source} was given): a shard runs only its share of the experiments, so it cannot build the whole site. ` +
-    'Run each shard with "convlens run --shard i/N", then build the site from all of them with a merge build (not implemented yet).\n';
+    'Run each shard with "convlens run --shard i/N --cache DIR", then "convlens build --cache DIR" without a shard builds the whole site from the runs the shards stored there.\n';
 
   it('--shard, --shards and CONVLENS_SHARD are each an error (exit 1) before anything is written', async () => {
     const dirs = ['--experiments', join(work, 'exp'), '--cache', join(work, 'cache'), '--out', join(work, 'dist')];
