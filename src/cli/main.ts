@@ -8,6 +8,7 @@ import { exitCodeFor, UserError } from '../lib/errors.ts';
 import { COMMAND_HELP, commandHelp, USAGE } from './help.ts';
 import { unknownCommand, unknownHelpTopic } from './messages.ts';
 import type { CliIo, CliOptions } from './options.ts';
+import { redactingIo, remoteSecrets } from './remote.ts';
 
 const COMMANDS = {
   init: () => import('./commands/init.ts'),
@@ -33,6 +34,9 @@ function parse(argv: string[]): CliOptions {
       replicas: { type: 'string', default: '2' },
       shard: { type: 'string' },
       shards: { type: 'string' },
+      remote: { type: 'string' },
+      'remote-mode': { type: 'string' },
+      'no-train': { type: 'boolean', default: false },
       url: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -41,11 +45,15 @@ function parse(argv: string[]): CliOptions {
     },
   });
   const [command, ...args] = positionals;
-  return { command: command ?? '', args, ...values } as CliOptions;
+  const { 'remote-mode': remoteMode, 'no-train': noTrain, ...rest } = values;
+  return { command: command ?? '', args, ...rest, remoteMode, noTrain } as CliOptions;
 }
 
 /** Run the CLI; returns the process exit code. */
-export async function main(argv: string[], io: CliIo = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) }): Promise<number> {
+export async function main(argv: string[], given: CliIo = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) }): Promise<number> {
+  // Remote-cache credentials (URL userinfo and query, CONVLENS_REMOTE_TOKEN) are scrubbed from
+  // everything the CLI prints, stack traces included: the last line of defence, not the first.
+  const io = redactingIo(given, remoteSecrets(argv, given.env ?? process.env));
   try {
     let options: CliOptions;
     try {

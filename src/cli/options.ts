@@ -15,6 +15,12 @@ export interface CliOptions {
   shard?: string;
   /** `run`: the number of shards, with the shard's index from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs). */
   shards?: string;
+  /** `run`/`build`: the remote cache URL (s3:// or http(s)://); also CONVLENS_REMOTE. Validated by cli/remote.ts. */
+  remote?: string;
+  /** `--remote-mode read|readwrite`; also CONVLENS_REMOTE_MODE; default read. */
+  remoteMode?: string;
+  /** `build --no-train`: the merge build; every run must come from the cache (local or remote). */
+  noTrain: boolean;
   /** `datasets fetch`: where to download from instead of the official address. */
   url?: string;
   quiet: boolean;

@@ -17,6 +17,8 @@ export interface PipelineContext {
   /** Retrain and recompute even when cached (`--force`). */
   force: boolean;
   backend: BackendRequest;
+  /** Set by `build --no-train` (the merge): a run not in the cache is an error with this message, never trained. */
+  missingRun?: (id: string, key: string) => string;
   engine(): Promise<Engine>;
   /** Worker replicas for data-parallel training on wasm/cpu (started on first use, closed after the run). */
   replicas(count: number): Promise<ReplicaPool>;

@@ -38,7 +38,11 @@ import { TrainingDiverged } from '../engine/train.ts';
 import { compareExperiment, compareStage, type CompareExperiment } from './stages/compare.ts';
 import { trainStage } from './stages/train.ts';
 import { chanceWarning, importStage } from './stages/import.ts';
-import { openStore } from './store.ts';
+import { openStore, type Store } from './store.ts';
+import type { RemoteRequest } from '../remote/open.ts';
+import type { RemoteStore } from '../remote/store.ts';
+import { missingRun, notPushed, trafficLine } from '../remote/messages.ts';
+import { experimentSetDigest } from './shard.ts';
 import { prepareCache, removeStaleSiteBuilds, removeStaleTemporaries } from './cache-dir.ts';
 import { lockCache } from './lock.ts';
 import { fsUserError } from './fs-errors.ts';
@@ -51,6 +55,12 @@ export interface RunOptions {
   cacheDir: string;
   force: boolean;
   backend: BackendRequest;
+  /** A remote cache behind the local store (src/remote/). */
+  remote?: RemoteRequest;
+  /** Every run must come from the cache, local or remote: the merge build (`build --no-train`). */
+  noTrain?: boolean;
+  /** A shard's plan for all shards, left on a readwrite remote for the merge build's messages. */
+  shardPlan?: { setDigest: string; count: number; shards: Record<string, number> };
 }
 
 export interface BuildOptions extends RunOptions {
@@ -68,6 +78,8 @@ export interface RunOutcome {
   results: ExperimentResult[];
   failed: (FailedResult & { exitCode: 1 | 2 })[];
   reportDir: string;
+  /** A readwrite remote that did not receive everything: the message to fail with (exit 1). */
+  remoteIncomplete?: string;
 }
 
 /** Invalid experiment files: every message, formatted `file:line:col: …`. */
@@ -183,9 +195,16 @@ async function runLoaded(specs: ExperimentSpec[], options: RunOptions, effects: 
   const { log, clock } = effects;
   let engine: Promise<Engine> | undefined;
   let pool: ReplicaPool | undefined;
-  const store = openStore(join(options.cacheDir, 'store'), (what) => log.warn(`cache entry ${what}; recomputing it.`));
+  const local = openStore(join(options.cacheDir, 'store'), (what) => log.warn(`cache entry ${what}; recomputing it.`));
+  const remote = options.remote && (await openRemoteStore(local, options.remote, log));
+  const store = remote ?? local;
+  if (remote && options.shardPlan && options.remote?.mode === 'readwrite') {
+    const { setDigest, count, shards } = options.shardPlan;
+    await remote.remote.writeShardPlan(setDigest, { format: 1, count, shards });
+  }
   const ctx: PipelineContext = {
     store,
+    ...(options.noTrain && { missingRun: await missingRunMessage(specs, remote) }),
     log,
     clock,
     cacheDir: options.cacheDir,
@@ -237,7 +256,29 @@ async function runLoaded(specs: ExperimentSpec[], options: RunOptions, effects: 
   } catch (error) {
     throw fsUserError(error, `publishing the report into ${reportDir}`, reportDir) ?? error;
   }
-  return { results, failed, reportDir };
+  if (!remote) return { results, failed, reportDir };
+  log.info(trafficLine(remote.remote.display, remote.remote.traffic));
+  const { entries, reason } = remote.unpushed();
+  return { results, failed, reportDir, ...(entries.length > 0 && { remoteIncomplete: notPushed(remote.remote.display, entries, reason) }) };
+}
+
+/** The local store with the remote cache behind it (opened and probed: a bad remote fails here). */
+async function openRemoteStore(local: Store, request: RemoteRequest, log: Log): Promise<RemoteStore> {
+  const { openRemote } = await import('../remote/open.ts');
+  const { withRemote } = await import('../remote/store.ts');
+  const warn = (message: string) => log.warn(message);
+  const remote = await openRemote(request, warn);
+  log.info(`remote cache: ${remote.display} (${request.mode === 'readwrite' ? 'read and write' : 'read only'})`);
+  return withRemote(local, remote, request.mode, warn);
+}
+
+/** For `--no-train`: the error for an experiment whose run is nowhere, naming the shard that owed it. */
+async function missingRunMessage(specs: ExperimentSpec[], remote: RemoteStore | undefined): Promise<(id: string, key: string) => string> {
+  const plan = remote && (await remote.remote.readShardPlan(experimentSetDigest(specs)).catch(() => undefined));
+  return (id, key) => {
+    const index = plan?.shards[id];
+    return missingRun(id, key, remote?.remote.display, index !== undefined && plan ? { index, count: plan.count } : undefined);
+  };
 }
 
 /** `convlens build`: run, then the static site into `outDir` (step 7). */
@@ -247,6 +288,10 @@ export async function build(options: BuildOptions, effects: Effects): Promise<Ru
   return locked(options.cacheDir, effects, async () => {
     await removeStaleSiteBuilds(options.outDir);
     const outcome = await runLoaded(specs, options, effects);
+    // A merge that lacks experiments would publish a partial site as if it were whole.
+    if (options.noTrain && outcome.failed.length > 0) {
+      throw new UserError(`build --no-train: ${outcome.failed.length} of ${specs.length} experiments could not be built from the cache (${outcome.failed.map((f) => f.id).join(', ')}); no site was built. Each is named above with the shard that should have produced it.`);
+    }
     const started = effects.clock.now();
     const { buildSite } = await import('../site/build-site.ts');
     try {

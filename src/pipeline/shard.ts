@@ -13,6 +13,7 @@
  * forward pass only (backward is ≈ 2× forward for every layer alike, so the ranking is the same),
  * validation passes and report figures are left out. See docs/scale.md.
  */
+import { createHash } from 'node:crypto';
 import type { ExperimentSpec, LayerSpec, Pair, SourceName } from '../config/spec.ts';
 import { presetLayers } from '../model/presets.ts';
 
@@ -240,4 +241,24 @@ export function shareOf(specs: readonly ExperimentSpec[], index: number, count: 
   const total = costed.reduce((sum, c) => sum + c.cost, 0);
   const mine = costed.filter((c) => ids.includes(c.id)).reduce((sum, c) => sum + c.cost, 0);
   return { ids, costShare: total > 0 ? mine / total : 0 };
+}
+
+/**
+ * Every experiment's shard (counted from 1) for `count` shards, and the digest of the experiment
+ * set it was made for. A readwrite shard leaves this on the remote cache so the merge build can
+ * name the shard that should have produced a missing experiment; the digest keeps a plan made
+ * for other experiment files from being believed.
+ */
+export function shardPlan(specs: readonly ExperimentSpec[], count: number): { setDigest: string; shards: Record<string, number> } {
+  const costed = specs.map((spec) => ({ id: spec.id, cost: estimateCost(spec).cost }));
+  const shards: Record<string, number> = {};
+  assignShards(costed, count).forEach((ids, i) => {
+    for (const id of ids) shards[id] = i + 1;
+  });
+  return { setDigest: experimentSetDigest(specs), shards };
+}
+
+/** sha256 of the sorted experiment ids: the same on every machine that loads the same files. */
+export function experimentSetDigest(specs: readonly ExperimentSpec[]): string {
+  return createHash('sha256').update(JSON.stringify(specs.map((s) => s.id).sort())).digest('hex');
 }

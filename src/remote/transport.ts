@@ -42,6 +42,9 @@ export class RemoteError extends Error {
   readonly failure: RemoteFailure;
   /** The HTTP status when there was one. */
   readonly status: number | undefined;
+  readonly display: string;
+  readonly operation: string;
+  readonly detail: string;
   /**
    * @param detail  what happened, already free of secrets, e.g. "HTTP 401 on GET entries/runs/ab.json"
    *                or "connection refused"
@@ -50,6 +53,9 @@ export class RemoteError extends Error {
     super(`remote cache ${display}: ${operation} failed: ${detail}`);
     this.failure = failure;
     this.status = status;
+    this.display = display;
+    this.operation = operation;
+    this.detail = detail;
   }
 }
 

@@ -1,14 +1,15 @@
 /** `convlens run [IDS…]`: train, evaluate and render, from cache where possible; `--shard i/N` runs one shard's share. */
 import { loadSpecs, run } from '../../pipeline/index.ts';
-import { shareOf } from '../../pipeline/shard.ts';
-import { failedSummary, shardMessages } from '../messages.ts';
+import { shardPlan, shareOf } from '../../pipeline/shard.ts';
+import { shardMessages } from '../messages.ts';
 import type { CliIo, CliOptions } from '../options.ts';
-import { effectsFor, runOptionsFor } from '../setup.ts';
+import { effectsFor, exitCodeOf, runOptionsFor } from '../setup.ts';
 import { resolveShard } from '../shard.ts';
 
 export default async function runCommand(options: CliOptions, io: CliIo): Promise<number> {
-  const shard = resolveShard(options, io.env ?? process.env);
-  const runOptions = await runOptionsFor(options);
+  const env = io.env ?? process.env;
+  const shard = resolveShard(options, env);
+  const runOptions = await runOptionsFor(options, env);
   const effects = effectsFor(options, io);
   if (shard) {
     // The share is decided from the experiment files alone (no backend, no dataset), so every
@@ -21,9 +22,8 @@ export default async function runCommand(options: CliOptions, io: CliIo): Promis
     }
     effects.log.info(shardMessages.share(shard.index, shard.count, shard.source, ids, specs.length, costShare, shard.ignored));
     runOptions.ids = ids;
+    const { setDigest, shards } = shardPlan(specs, shard.count);
+    runOptions.shardPlan = { setDigest, count: shard.count, shards };
   }
-  const outcome = await run(runOptions, effects);
-  if (outcome.failed.length === 0) return 0;
-  effects.log.error(failedSummary(outcome.failed.map((f) => f.id), outcome.failed.length + outcome.results.length));
-  return Math.max(...outcome.failed.map((f) => f.exitCode));
+  return exitCodeOf(await run(runOptions, effects), effects);
 }

@@ -67,7 +67,7 @@ export async function importStage(ctx: PipelineContext, spec: ImportedSpec, data
   const history = await readHistory(spec);
   const engine = await ctx.engine();
   const key = importKey(spec, dataset.digest, imported.sha256, history?.digest, engine.backend, engine.versions['tfjs'] ?? '');
-  const stored = await storedRun(ctx, key);
+  const stored = await storedRun(ctx, spec.id, key);
   if (stored) return stored;
   const started = ctx.clock.now();
   const { instantiateModel } = await import('../../import/index.ts');

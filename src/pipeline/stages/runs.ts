@@ -3,13 +3,18 @@
  * run.json (the run's facts), under the train or import key.
  */
 import type { SavedModel } from '../../engine/model-io.ts';
+import { UserError } from '../../lib/errors.ts';
 import type { PipelineContext } from '../context.ts';
 import type { RunFacts, TrainArtifact } from './train.ts';
 
-/** The stored run with this key, or undefined when there is none (or `--force`). */
-export async function storedRun(ctx: PipelineContext, key: string): Promise<TrainArtifact | undefined> {
+/**
+ * The stored run of experiment `id` with this key, or undefined when there is none (or `--force`).
+ * In a merge build (`--no-train`) a missing run is an error: the merge computes no run.
+ */
+export async function storedRun(ctx: PipelineContext, id: string, key: string): Promise<TrainArtifact | undefined> {
   if (ctx.force) return undefined;
   const files = await ctx.store.get('runs', key);
+  if (!files && ctx.missingRun) throw new UserError(ctx.missingRun(id, key));
   if (!files) return undefined;
   return {
     key,

@@ -60,7 +60,7 @@ export async function trainStage(ctx: PipelineContext, spec: TrainedSpec, datase
   const engine = await ctx.engine();
   const baseDigest = spec.model.kind === 'pretrained' ? await (await import('../../model/pretrained-files.ts')).pretrainedDigest(spec.model.path, undefined, [dataset.shape[0], dataset.shape[1]]) : undefined;
   const key = trainKey(spec, dataset.digest, engine.backend, engine.versions['tfjs'] ?? '', baseDigest);
-  const stored = await storedRun(ctx, key);
+  const stored = await storedRun(ctx, spec.id, key);
   if (stored) return stored;
   const { buildModel } = await import('../../model/build.ts');
   const { summarizeModel } = await import('../../model/summary.ts');
