@@ -17,6 +17,9 @@ const MODES: readonly RemoteMode[] = ['read', 'readwrite'];
 const set = (v: string | undefined): v is string => v !== undefined && v.trim() !== '';
 
 export function resolveRemote(flags: { remote?: string; remoteMode?: string }, env: Readonly<Record<string, string | undefined>>): RemoteRequest | undefined {
+  if (flags.remote !== undefined && flags.remote.trim() === '') {
+    throw new UserError('--remote is empty (an unset CI variable?). Give the remote cache URL, or leave --remote out to build without one.');
+  }
   const source = set(flags.remote) ? '--remote' : set(env['CONVLENS_REMOTE']) ? 'CONVLENS_REMOTE' : undefined;
   const modeSource = set(flags.remoteMode) ? '--remote-mode' : set(env['CONVLENS_REMOTE_MODE']) ? 'CONVLENS_REMOTE_MODE' : undefined;
   const modeValue = modeSource === '--remote-mode' ? flags.remoteMode!.trim() : modeSource ? env['CONVLENS_REMOTE_MODE']!.trim() : 'read';

@@ -3,6 +3,7 @@
  *
  *   convlens-cache.json                   {"format":1}: written by readwrite builds (the write probe)
  *   blobs/sha256/<ab>/<sha256>            a file's bytes, addressed by their hash
+ *   checkpoint-blobs/sha256/<ab>/<sha256> the same for checkpoints (expire this prefix, entries/checkpoints/, latest/)
  *   entries/<kind>/<key>.json             an entry's manifest: every file's name, sha256 and size
  *   latest/checkpoints/<train key>.json   the newest pushed checkpoint of a run (mutable pointer)
  *   shards/<experiment set>.json          which shard runs which experiment (for the merge's messages)
@@ -62,7 +63,8 @@ export interface RemoteCache {
   writeShardPlan(setDigest: string, plan: ShardPlan): Promise<void>;
 }
 
-const blobPath = (hash: string) => `blobs/sha256/${hash.slice(0, 2)}/${hash}`;
+/** Checkpoint bytes get their own prefix, so one bucket lifecycle rule can expire all of them. */
+const blobPath = (kind: string, hash: string) => `${kind === 'checkpoints' ? 'checkpoint-blobs' : 'blobs'}/sha256/${hash.slice(0, 2)}/${hash}`;
 const entryPath = (kind: string, key: string) => `entries/${kind}/${key}.json`;
 const json = (value: unknown) => Buffer.from(`${JSON.stringify(value)}\n`);
 
@@ -98,11 +100,11 @@ export function remoteCache(transport: Transport, warn: (message: string) => voi
         warn(`remote cache entry ${where(kind, key)} names a file "${name.slice(0, 40)}" convlens never writes; ignoring the entry.`);
         return undefined;
       }
-      const blob = await transport.get(blobPath(hash));
+      const blob = await transport.get(blobPath(kind, hash));
       const problem = !blob ? 'is missing' : blob.length !== size ? `has ${blob.length} bytes instead of ${size}` : sha256(blob) !== hash ? 'does not match its sha256' : undefined;
       if (problem) {
         damaged.add(hash);
-        warn(`remote cache entry ${where(kind, key)}: its file ${name} (${blobPath(hash)}) ${problem}; ignoring the entry and computing it here.`);
+        warn(`remote cache entry ${where(kind, key)}: its file ${name} (${blobPath(kind, hash)}) ${problem}; ignoring the entry and computing it here.`);
         return undefined;
       }
       files.set(name, blob!);
@@ -121,7 +123,7 @@ export function remoteCache(transport: Transport, warn: (message: string) => voi
       const buffer = typeof data === 'string' ? Buffer.from(data) : data;
       const hash = sha256(buffer);
       manifest.files[name] = { sha256: hash, size: buffer.length };
-      const path = blobPath(hash);
+      const path = blobPath(kind, hash);
       if (!damaged.has(hash) && (await transport.head(path)) === buffer.length) continue;
       await transport.put(path, buffer);
       damaged.delete(hash);

@@ -91,8 +91,10 @@ async function drain<T>(response: Response, value: T): Promise<T> {
 
 /** A network failure in words, from undici's error cause (never the URL: it may hold a query). */
 function networkDetail(error: unknown): string {
-  const e = error as { name?: string; cause?: { code?: string } };
+  const e = error as { name?: string; cause?: { code?: string; message?: string } };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'no answer in time';
+  // fetch refuses the ports browsers block (e.g. 1, 6000, 10080), before connecting.
+  if (e?.cause?.message === 'bad port') return 'Node\'s fetch refuses this port (one browsers block); serve the cache on another port';
   const code = e?.cause?.code;
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'the connection was closed';

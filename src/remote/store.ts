@@ -53,7 +53,8 @@ export function withRemote(local: Store, remote: RemoteCache, mode: RemoteMode, 
       if (kind === 'checkpoints') await remote.setLatestCheckpoint(series(key), key);
       return true;
     });
-    if (!done) {
+    // A checkpoint that missed the remote only costs a retried shard some epochs; results matter.
+    if (!done && kind !== 'checkpoints') {
       unpushed.push(`${kind}/${key}`);
       pushReason ??= offline;
     }

@@ -28,6 +28,8 @@ export interface Nginx {
   port: number;
   /** SIGKILL the server (the "server went away" case); stop() still cleans up. */
   kill(): void;
+  /** Start it again on the same port and tree (after kill). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -111,27 +113,39 @@ export async function startNginx(binary: string): Promise<Nginx> {
   await writeFile(join(dir, 'htpasswd'), `convlens:{PLAIN}${PASSWORD}\n`);
   const port = await freePort();
   await writeFile(join(dir, 'nginx.conf'), config(dir, port));
-  // Its own process group, so one signal reaches the master and its worker.
-  const child = spawn(binary, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore', detached: true });
-  await listening(port, child, dir);
-  const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
-  const killAll = (signal: NodeJS.Signals) => {
-    // The master and its worker: the worker would keep serving if only the master died.
-    try {
-      process.kill(-child.pid!, signal);
-    } catch {
-      // Already gone.
-    }
-  };
+  let server = await launch(binary, dir, port);
   return {
     origin: `http://127.0.0.1:${port}`,
     root: join(dir, 'www'),
     port,
-    kill: () => killAll('SIGKILL'),
+    kill: () => server.signal('SIGKILL'),
+    async restart() {
+      server.signal('SIGKILL');
+      await server.exited;
+      server = await launch(binary, dir, port);
+    },
     async stop() {
-      killAll('SIGTERM');
-      await exited;
+      server.signal('SIGTERM');
+      await server.exited;
       await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function launch(binary: string, dir: string, port: number): Promise<{ signal(s: NodeJS.Signals): void; exited: Promise<void> }> {
+  // Its own process group, so one signal reaches the master and its worker (the worker would
+  // keep serving if only the master died).
+  const child = spawn(binary, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore', detached: true });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await listening(port, child, dir);
+  return {
+    exited,
+    signal(s) {
+      try {
+        process.kill(-child.pid!, s);
+      } catch {
+        // Already gone.
+      }
     },
   };
 }
