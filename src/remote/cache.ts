@@ -74,7 +74,8 @@ const SAFE = /^[A-Za-z0-9._-]+$/;
 export function remoteCache(transport: Transport, warn: (message: string) => void): RemoteCache {
   const traffic: RemoteTraffic = { pulled: 0, pulledBytes: 0, pushed: 0, pushedBytes: 0 };
   const damaged = new Set<string>();
-  const where = (kind: string, key: string) => `${transport.display}${entryPath(kind, key)}`;
+  const base = transport.display.endsWith('/') ? transport.display : `${transport.display}/`;
+  const where = (kind: string, key: string) => `${base}${entryPath(kind, key)}`;
 
   async function readJson<T>(path: string, schema: z.ZodType<T>): Promise<{ value?: T; invalid?: true }> {
     const bytes = await transport.get(path);

@@ -24,7 +24,12 @@ async function transportFor(request: RemoteRequest): Promise<Transport> {
   const { location } = request;
   if (location.protocol === 'http') return httpTransport(location.url, location.display, { token: request.token });
   const { s3Transport } = await import('./s3.ts');
-  return s3Transport(location.url, request.env);
+  try {
+    return s3Transport(location.url, request.env);
+  } catch (error) {
+    // A malformed s3:// URL or AWS_ENDPOINT_URL: its message names the problem, never the secret.
+    throw new UserError((error as Error).message);
+  }
 }
 
 /** The remote cache, checked: readable (read mode) or writable (readwrite). */

@@ -8,10 +8,10 @@
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, type TestContext } from 'vitest';
-import { notRun } from '../not-run.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { convlens, filesUnder, startConvlens } from '../servers/convlens-process.ts';
-import { findNginx, PASSWORD, startNginx, type Nginx } from '../servers/nginx.ts';
+import { everyManifestComplete, published } from '../servers/remote-checks.ts';
+import { findNginx, PASSWORD, requireNginx, startNginx, type Nginx } from '../servers/nginx.ts';
 
 const EXPERIMENTS = 'tests/fixtures/experiments/remote';
 const found = findNginx();
@@ -27,50 +27,14 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function server(ctx: TestContext): Nginx {
-  if (nginx) return nginx;
-  const reason = (found as { reason: string }).reason;
-  if (process.env['CONVLENS_REQUIRE_SERVERS'] !== '1') notRun(ctx, reason);
-  throw new Error(reason);
-}
-
 let n = 0;
 const fresh = () => join(root, `c${++n}`);
 const args = (cache: string, ...more: string[]) => ['--experiments', EXPERIMENTS, '--cache', cache, ...more];
 
-/** The published report with what differs by design (timings, whether a stage was cached) taken out of its JSON. */
-async function published(cache: string): Promise<Map<string, string>> {
-  const byDesign = new Set(['timings', 'cached', 'memory', 'trainImagesPerSecond']);
-  const out = new Map<string, string>();
-  for (const [path, bytes] of await filesUnder(join(cache, 'report'))) {
-    if (path.endsWith('.json')) out.set(path, JSON.stringify(JSON.parse(bytes.toString()), (key, value) => (byDesign.has(key) ? undefined : value), 1));
-    else out.set(path, bytes.toString('base64'));
-  }
-  return out;
-}
-
-/** Every manifest on the server names blobs that exist with the right size and hash. */
-async function everyManifestComplete(dir: string): Promise<number> {
-  const files = await filesUnder(dir).catch(() => new Map<string, Buffer>());
-  let manifests = 0;
-  const { createHash } = await import('node:crypto');
-  for (const [path, bytes] of files) {
-    if (!path.startsWith('entries/')) continue;
-    manifests++;
-    const m = JSON.parse(bytes.toString()) as { kind: string; files: Record<string, { sha256: string; size: number }> };
-    for (const { sha256, size } of Object.values(m.files)) {
-      const blob = files.get(`${m.kind === 'checkpoints' ? 'checkpoint-blobs' : 'blobs'}/sha256/${sha256.slice(0, 2)}/${sha256}`);
-      expect(blob?.length, `${path} → ${sha256}`).toBe(size);
-      expect(createHash('sha256').update(blob!).digest('hex')).toBe(sha256);
-    }
-  }
-  return manifests;
-}
-
 let reference: Map<string, string>;
 
 describe('remote cache over HTTP (nginx WebDAV)', () => {
-  beforeEach((ctx) => void server(ctx));
+  beforeEach((ctx) => void requireNginx(ctx, nginx, found));
 
   it('round trip: a readwrite run pushes, an empty cache pulls everything and trains nothing', async () => {
     const remote = `${nginx!.origin}/strict/round/`;

@@ -17,6 +17,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TestContext } from 'vitest';
+import { notRun } from '../not-run.ts';
 
 export const PASSWORD = 'planted-Secret-pw-4711';
 
@@ -33,11 +35,14 @@ export interface Nginx {
   stop(): Promise<void>;
 }
 
-/** Where nginx is, or why it is not here (for notRun). */
+/** Where a working nginx is, or why there is none (for notRun). */
 export function findNginx(): { path: string } | { reason: string } {
-  for (const path of ['/usr/sbin/nginx', '/usr/bin/nginx']) if (existsSync(path)) return { path };
   const which = spawnSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' });
-  if (which.status === 0 && which.stdout.trim()) return { path: which.stdout.trim() };
+  const candidates = ['/usr/sbin/nginx', '/usr/bin/nginx', ...(which.status === 0 ? [which.stdout.trim()] : [])];
+  for (const path of candidates) {
+    // It must run, not just exist (CI hides it from the README path by mounting /dev/null over it).
+    if (existsSync(path) && spawnSync(path, ['-v'], { stdio: 'ignore' }).status === 0) return { path };
+  }
   return { reason: 'nginx is not installed (the remote cache tests use a real WebDAV server). On Debian 12: apt-get install -y nginx' };
 }
 
@@ -148,4 +153,15 @@ async function launch(binary: string, dir: string, port: number): Promise<{ sign
       }
     },
   };
+}
+
+/**
+ * The started server, or: without nginx, the test is recorded as not run (scripts/test.js lists
+ * it) — unless CONVLENS_REQUIRE_SERVERS=1 (CI), where a missing server fails the test.
+ */
+export function requireNginx(ctx: TestContext, server: Nginx | undefined, found: ReturnType<typeof findNginx>): Nginx {
+  if (server) return server;
+  const reason = 'reason' in found ? found.reason : 'nginx did not start';
+  if (process.env['CONVLENS_REQUIRE_SERVERS'] !== '1') notRun(ctx, reason);
+  throw new Error(reason);
 }
