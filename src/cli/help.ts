@@ -17,6 +17,9 @@ const OPTIONS = {
   replicas: ['--replicas N', 'data-parallel replicas on wasm/cpu (default: 2)'],
   shard: ['--shard I/N', 'run only shard I of N (counted from 1), balanced by estimated cost; env CONVLENS_SHARD=I/N'],
   shards: ['--shards N', 'N shards, this one from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs, counted from 0)'],
+  remote: ['--remote URL', 'a shared remote cache: s3://bucket/prefix or http(s)://host/path/ (GET/HEAD/PUT); env CONVLENS_REMOTE'],
+  remoteMode: ['--remote-mode MODE', 'read (default: pull only) | readwrite (also push what is computed); env CONVLENS_REMOTE_MODE'],
+  noTrain: ['--no-train', 'train nothing: every run must come from the cache or the remote (the merge build after shards)'],
   url: ['--url URL', 'download from this mirror instead of the official address'],
   quiet: ['--quiet', 'print only warnings and errors'],
   json: ['--json', 'print machine-readable log lines'],
@@ -56,15 +59,21 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       'whose inputs have not changed. Publishes the report into <cache>/report/ without building the site.\n' +
       'With --shard I/N (or CONVLENS_SHARD, or --shards N in a Kubernetes Indexed Job) it runs one shard: every\n' +
       'experiment is in exactly one of the N shards, balanced by estimated cost (epochs x images x model FLOPs),\n' +
-      'the same on every machine. The --shard flag wins over CONVLENS_SHARD; a shard builds no site.',
-    options: [OPTIONS.experiments, OPTIONS.cache, OPTIONS.backend, OPTIONS.force, OPTIONS.shard, OPTIONS.shards, OPTIONS.quiet, OPTIONS.json, OPTIONS.help],
-    examples: ['convlens run', 'convlens run fashion-mnist-cnn --backend wasm', 'convlens run --shard 2/4', 'JOB_COMPLETION_INDEX=1 convlens run --shards 4'],
+      'the same on every machine. The --shard flag wins over CONVLENS_SHARD; a shard builds no site.\n' +
+      'With --remote URL the cache is shared: entries missing here are pulled (checked against their sha256),\n' +
+      'and with --remote-mode readwrite what is computed here is pushed. Credentials: CONVLENS_REMOTE_TOKEN or\n' +
+      'user:password in an http(s) URL; the AWS SDK\'s usual chain for s3://. They are never printed.',
+    options: [OPTIONS.experiments, OPTIONS.cache, OPTIONS.backend, OPTIONS.force, OPTIONS.shard, OPTIONS.shards, OPTIONS.remote, OPTIONS.remoteMode, OPTIONS.quiet, OPTIONS.json, OPTIONS.help],
+    examples: ['convlens run', 'convlens run fashion-mnist-cnn --backend wasm', 'convlens run --shard 2/4', 'JOB_COMPLETION_INDEX=1 convlens run --shards 4', 'convlens run --shard 1/4 --remote s3://team-cache/convlens --remote-mode readwrite'],
   },
   build: {
     usage: 'convlens build [IDS...] [options]',
-    description: 'Run (train, evaluate and render what changed), then build the static report site into --out.',
-    options: [OPTIONS.experiments, OPTIONS.out, OPTIONS.cache, OPTIONS.base, OPTIONS.backend, OPTIONS.force, OPTIONS.quiet, OPTIONS.json, OPTIONS.help],
-    examples: ['convlens build', 'convlens build --base /reports/ --out public/reports'],
+    description:
+      'Run (train, evaluate and render what changed), then build the static report site into --out.\n' +
+      'After shards: --remote URL --no-train is the merge build; it trains nothing, and an experiment with no run\n' +
+      'here or on the remote stops it (exit 1) naming the shard that should have produced it.',
+    options: [OPTIONS.experiments, OPTIONS.out, OPTIONS.cache, OPTIONS.base, OPTIONS.backend, OPTIONS.force, OPTIONS.remote, OPTIONS.remoteMode, OPTIONS.noTrain, OPTIONS.quiet, OPTIONS.json, OPTIONS.help],
+    examples: ['convlens build', 'convlens build --base /reports/ --out public/reports', 'convlens build --remote s3://team-cache/convlens --no-train'],
   },
   clean: {
     usage: 'convlens clean [options]',

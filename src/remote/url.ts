@@ -39,7 +39,8 @@ export function parseRemoteUrl(value: string, source: RemoteSource, token: strin
   if (url.protocol === 'http:' || url.protocol === 'https:') {
     return { protocol: 'http', url: value.trim(), display: `${url.protocol}//${url.host}${path}`, secrets };
   }
-  throw new UserError(`${source} must start with s3://, http:// or https:// (got ${url.protocol}//…).`);
+  // Not even the scheme is echoed: "user:pass@host" without one parses as the scheme "user:".
+  throw new UserError(`${source} must start with s3://, http:// or https://.`);
 }
 
 function secretsOf(url: URL, token: string | undefined): string[] {

@@ -23,21 +23,27 @@ describe('convlens --version and --help', () => {
       'Usage: convlens build [IDS...] [options]\n' +
       '\n' +
       'Run (train, evaluate and render what changed), then build the static report site into --out.\n' +
+      'After shards: --remote URL --no-train is the merge build; it trains nothing, and an experiment with no run\n' +
+      'here or on the remote stops it (exit 1) naming the shard that should have produced it.\n' +
       '\n' +
       'Options:\n' +
-      '  --experiments DIR  experiment definitions (default: experiments)\n' +
-      '  --out DIR          site output (default: dist)\n' +
-      '  --cache DIR        cache directory (default: .convlens)\n' +
-      '  --base PATH        URL sub-path the site is served under (default: /)\n' +
-      '  --backend NAME     auto | tensorflow | wasm | cpu (default: auto: the fastest that loads)\n' +
-      '  --force            retrain and recompute even when cached\n' +
-      '  --quiet            print only warnings and errors\n' +
-      '  --json             print machine-readable log lines\n' +
-      '  -h, --help         show this help\n' +
+      '  --experiments DIR   experiment definitions (default: experiments)\n' +
+      '  --out DIR           site output (default: dist)\n' +
+      '  --cache DIR         cache directory (default: .convlens)\n' +
+      '  --base PATH         URL sub-path the site is served under (default: /)\n' +
+      '  --backend NAME      auto | tensorflow | wasm | cpu (default: auto: the fastest that loads)\n' +
+      '  --force             retrain and recompute even when cached\n' +
+      '  --remote URL        a shared remote cache: s3://bucket/prefix or http(s)://host/path/ (GET/HEAD/PUT); env CONVLENS_REMOTE\n' +
+      '  --remote-mode MODE  read (default: pull only) | readwrite (also push what is computed); env CONVLENS_REMOTE_MODE\n' +
+      '  --no-train          train nothing: every run must come from the cache or the remote (the merge build after shards)\n' +
+      '  --quiet             print only warnings and errors\n' +
+      '  --json              print machine-readable log lines\n' +
+      '  -h, --help          show this help\n' +
       '\n' +
       'Examples:\n' +
       '  convlens build\n' +
-      '  convlens build --base /reports/ --out public/reports\n';
+      '  convlens build --base /reports/ --out public/reports\n' +
+      '  convlens build --remote s3://team-cache/convlens --no-train\n';
     expect(await cli('help', 'build')).toEqual({ code: 0, out: page, err: '' });
     expect(await cli('build', '--help')).toEqual({ code: 0, out: page, err: '' });
     expect(await cli('build', '-h')).toEqual({ code: 0, out: page, err: '' });
