@@ -22,6 +22,12 @@ if (toolchain.status !== 0) {
   process.stdout.write(`Not run here: the kernels.wasm rebuild check. ${reason}\n\n`);
 }
 
+// The remote cache tests run a real nginx (Debian's package); without it they are listed as not run.
+const nginxWorks = ['/usr/sbin/nginx', '/usr/bin/nginx'].some((path) => existsSync(path) && spawnSync(path, ['-v'], { stdio: 'ignore' }).status === 0);
+if (!nginxWorks) {
+  process.stdout.write('Not run here: the remote cache tests against a real WebDAV server. nginx is not installed; on Debian 12: apt-get install -y nginx\n\n');
+}
+
 mkdirSync('test-reports', { recursive: true });
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env: process.env }).status ?? 1;
 const types = run('npx', ['tsc', '--noEmit', '-p', '.']);
