@@ -192,10 +192,13 @@ function normalizeReport(r: ExperimentInput['report']): ReportSpec {
       integratedGradients: { ...e.integratedGradients },
       expectedGradients: { ...e.expectedGradients },
       occlusion: { ...e.occlusion },
-      faithfulness: { ...e.faithfulness },
+      layerCam: { layers: layerChoice(e.layerCam.layers) },
+      faithfulness: { steps: e.faithfulness.steps, road: { fractions: [...e.faithfulness.road.fractions].sort((a, b) => a - b) }, sensitivity: { ...e.faithfulness.sensitivity } },
+      sanity: { ...e.sanity },
     },
     featureMaps: { layers: layerChoice(r.featureMaps.layers), images: r.featureMaps.images, channels: r.featureMaps.channels },
-    filters: { layers: layerChoice(r.filters.layers), count: r.filters.count, steps: r.filters.steps },
+    filters: { layers: layerChoice(r.filters.layers), count: r.filters.count, steps: r.filters.steps, topImages: r.filters.topImages },
+    embedding: { images: r.embedding.images, methods: [...new Set(r.embedding.methods)] },
   };
 }
 

@@ -274,14 +274,38 @@ export const reportSchema = z.strictObject({
       methods: z.array(z.enum(EXPLAIN_METHODS)).default([...EXPLAIN_METHODS]),
       layer: z.union([z.literal('auto'), z.string().min(1)]).default('auto'),
       smoothgrad: z.strictObject({ samples: int(1, 1000).default(25), noise: z.number().gt(0).max(1).default(0.15) }).prefault({}),
-      integratedGradients: z.strictObject({ steps: int(2, 1000).default(50), baseline: z.enum(['black', 'white', 'mean']).default('black') }).prefault({}),
-      expectedGradients: z.strictObject({ background: int(1, 10000).default(100), samples: int(1, 1000).default(50) }).prefault({}),
+      integratedGradients: z
+        .strictObject({
+          steps: int(2, 4096).default(16),
+          maxSteps: int(2, 16384).default(1024),
+          tolerance: z.number().gt(0).max(1).default(0.05),
+          rule: z.enum(['gaussLegendre', 'trapezoid']).default('gaussLegendre'),
+          baseline: z.enum(['black', 'white', 'mean']).default('black'),
+        })
+        .prefault({}),
+      expectedGradients: z
+        .strictObject({
+          background: int(1, 10000).default(100),
+          samples: int(1, 10000).default(64),
+          maxSamples: int(1, 100000).default(2048),
+          tolerance: z.number().gt(0).max(1).default(0.05),
+        })
+        .prefault({}),
       occlusion: z.strictObject({ size: int(1).default(4), stride: int(1).default(2) }).prefault({}),
-      faithfulness: z.strictObject({ steps: int(2, 1000).default(20) }).prefault({}),
+      layerCam: z.strictObject({ layers: layerChoice.default('auto') }).prefault({}),
+      faithfulness: z
+        .strictObject({
+          steps: int(2, 1000).default(20),
+          road: z.strictObject({ fractions: z.array(z.number().gt(0).lt(1)).min(1).default([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) }).prefault({}),
+          sensitivity: z.strictObject({ samples: int(1, 1000).default(10), radius: z.number().gt(0).max(1).default(0.02) }).prefault({}),
+        })
+        .prefault({}),
+      sanity: z.strictObject({ images: int(0, 200).default(4), steps: int(1, 100).default(6) }).prefault({}),
     })
     .prefault({}),
   featureMaps: z.strictObject({ layers: layerChoice.default('auto'), images: int(0, 50).default(3), channels: int(1, 512).default(16) }).prefault({}),
-  filters: z.strictObject({ layers: layerChoice.default('auto'), count: int(0, 512).default(16), steps: int(1, 10000).default(80) }).prefault({}),
+  filters: z.strictObject({ layers: layerChoice.default('auto'), count: int(0, 512).default(16), steps: int(1, 10000).default(80), topImages: int(0, 100).default(9) }).prefault({}),
+  embedding: z.strictObject({ images: int(0, 100000).default(2000), methods: z.array(z.enum(['pca', 'umap'])).min(1).default(['pca', 'umap']) }).prefault({}),
 });
 
 /** One experiment file. */

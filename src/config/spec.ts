@@ -265,7 +265,20 @@ export interface TrainSpec {
 }
 
 /** Explanation methods computed for the explained test images (analysis/explain/). */
-export const EXPLAIN_METHODS = ['gradcam', 'gradcamPlusPlus', 'saliency', 'smoothgrad', 'integratedGradients', 'expectedGradients', 'occlusion'] as const;
+export const EXPLAIN_METHODS = [
+  'gradcam',
+  'gradcamPlusPlus',
+  'hiresCam',
+  'xgradCam',
+  'layerCam',
+  'scoreCam',
+  'eigenCam',
+  'saliency',
+  'smoothgrad',
+  'integratedGradients',
+  'expectedGradients',
+  'occlusion',
+] as const;
 export type ExplainMethod = (typeof EXPLAIN_METHODS)[number];
 
 /** Which layers a report view looks at: chosen automatically, or by name. */
@@ -286,16 +299,33 @@ export interface ReportSpec {
     /** Grad-CAM's layer: the last convolutional one (also inside residual blocks and bases), or a name. */
     layer: LayerChoice;
     smoothgrad: { samples: number; noise: number };
-    integratedGradients: { steps: number; baseline: 'black' | 'white' | 'mean' };
-    /** SHAP's GradientExplainer idea: gradients against `background` training images, `samples` draws. */
-    expectedGradients: { background: number; samples: number };
+    /**
+     * Integrated Gradients: `steps` is the first step count tried; it doubles for the images whose
+     * completeness error is above `tolerance` (relative), up to `maxSteps`. `rule`: the quadrature.
+     */
+    integratedGradients: { steps: number; maxSteps: number; tolerance: number; rule: 'gaussLegendre' | 'trapezoid'; baseline: 'black' | 'white' | 'mean' };
+    /** SHAP's GradientExplainer idea: gradients against `background` training images; `samples` draws first, more up to `maxSamples` until within `tolerance`. */
+    expectedGradients: { background: number; samples: number; maxSamples: number; tolerance: number };
     occlusion: { size: number; stride: number };
-    /** Deletion/insertion curves: the fraction of pixels changed per step is 1/steps. */
-    faithfulness: { steps: number };
+    /** Layer-CAM's layers: auto = Grad-CAM's layer and earlier block outputs, or names. */
+    layerCam: { layers: LayerChoice };
+    /**
+     * Deletion/insertion curves (the fraction of pixels changed per step is 1/steps); ROAD at these
+     * fractions of pixels removed; max-sensitivity from `samples` perturbations of radius `radius`
+     * (a fraction of the pixel range).
+     */
+    faithfulness: { steps: number; road: { fractions: number[] }; sensitivity: { samples: number; radius: number } };
+    /** Cascading model-parameter randomization (Adebayo et al.) on the first `images` explained images, in at most `steps` layer groups; 0 images: off. */
+    sanity: { images: number; steps: number };
   };
   featureMaps: { layers: LayerChoice; images: number; channels: number };
-  /** First-layer weights, and patterns maximizing `count` filters of each chosen layer by gradient ascent. */
-  filters: { layers: LayerChoice; count: number; steps: number };
+  /**
+   * First-layer weights, and patterns maximizing `count` filters of each chosen layer by gradient
+   * ascent, each beside the `topImages` test images that activate it most.
+   */
+  filters: { layers: LayerChoice; count: number; steps: number; topImages: number };
+  /** A 2-D map of the penultimate layer's features of up to `images` test images (0: off), by each method. */
+  embedding: { images: number; methods: ('pca' | 'umap')[] };
 }
 
 /** Seeds derived by name from the experiment seed (see lib/rng.ts `deriveSeed`). */

@@ -30,6 +30,11 @@ import { faithfulnessAlt, faithfulnessSpec } from '../../render/specs/faithfulne
 export const METHOD_NAMES: Record<ExplainMethod, string> = {
   gradcam: 'Grad-CAM',
   gradcamPlusPlus: 'Grad-CAM++',
+  hiresCam: 'HiResCAM',
+  xgradCam: 'XGrad-CAM',
+  layerCam: 'Layer-CAM',
+  scoreCam: 'Score-CAM',
+  eigenCam: 'Eigen-CAM',
   saliency: 'Saliency',
   smoothgrad: 'SmoothGrad',
   integratedGradients: 'Integrated Gradients',

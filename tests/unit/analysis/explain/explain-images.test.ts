@@ -21,10 +21,12 @@ const spec: ReportSpec['explain'] = {
   methods: [...EXPLAIN_METHODS],
   layer: { type: 'auto' },
   smoothgrad: { samples: 3, noise: 0.15 },
-  integratedGradients: { steps: 4, baseline: 'mean' },
-  expectedGradients: { background: 3, samples: 4 },
+  integratedGradients: { steps: 4, maxSteps: 4, tolerance: 1, rule: 'trapezoid', baseline: 'mean' },
+  expectedGradients: { maxSamples: 1, tolerance: 1, background: 3, samples: 4 },
   occlusion: { size: 4, stride: 4 },
-  faithfulness: { steps: 4 },
+  layerCam: { layers: { type: 'auto' } },
+  faithfulness: { steps: 4, road: { fractions: [0.5] }, sensitivity: { samples: 2, radius: 0.02 } },
+  sanity: { images: 0, steps: 1 },
 };
 const space = rescaleSpace(2, [0.4, 0.6]);
 const inputs = { images: randomImages(2, SHAPE, 71), ids: [5, 8], predicted: [1, 2], labels: [0, 2], background: randomImages(3, SHAPE, 72), space, seed: 11 };
@@ -73,9 +75,9 @@ describe('explainImages', () => {
       ['conv2d_1', 1, 2],
       ['activation_1', 1, 2],
     ]);
-    const filters = reportFilters(model, { layers: { type: 'names', names: ['conv2d_2'] }, count: 2, steps: 3 }, space, 11);
+    const filters = reportFilters(model, { layers: { type: 'names', names: ['conv2d_2'] }, count: 2, steps: 3, topImages: 0 }, space, 11);
     expect(filters.weights?.layer).toBe('conv2d_1');
     expect(filters.patterns.map((p) => [p.layer, p.filters])).toEqual([['conv2d_2', [0, 1]]]);
-    expect(reportFilters(model, { layers: { type: 'auto' }, count: 0, steps: 3 }, space, 11).patterns).toEqual([]);
+    expect(reportFilters(model, { layers: { type: 'auto' }, count: 0, steps: 3, topImages: 0 }, space, 11).patterns).toEqual([]);
   });
 });
