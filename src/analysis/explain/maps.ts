@@ -55,7 +55,16 @@ export interface AttributionMaps {
    * attributions should add up to, F(x) − F(baseline) (Expected Gradients: minus the mean over the
    * background), and what they do add up to.
    */
-  completeness?: { delta: Float32Array; sum: Float32Array };
+  completeness?: {
+    delta: Float32Array;
+    sum: Float32Array;
+    /** Per image: the gradient evaluations its attributions used (IG: quadrature points; EG: samples). */
+    evaluations?: Int32Array;
+    /** Per image: 1 when the cap (`maxSteps`/`maxSamples`) was reached before the error fell within the tolerance. */
+    capped?: Uint8Array;
+    /** The relative error the adaptive loop aimed for. */
+    tolerance?: number;
+  };
   /** Grad-CAM's layer (report name). */
   layer?: string;
   /** The settings used (steps, samples, σ, …), for the figure caption. */
