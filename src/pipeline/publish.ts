@@ -84,12 +84,7 @@ function manifestOf(r: ExperimentResult): RunManifest {
     backend: r.run.facts.backend,
     versions: { convlens: CONVLENS_VERSION, ...r.run.facts.versions },
     hashes: { config: configHash(r.spec), data: r.dataset.digest, weights: sha256(r.run.saved.weights), train: r.run.key },
-    timings: {
-      trainSeconds: round(r.run.facts.seconds),
-      analyzeSeconds: round(r.analysis.seconds),
-      explainSeconds: round(r.explained.seconds),
-      renderSeconds: round(r.figures.seconds + r.dataViews.seconds),
-    },
+    timings: timingsOf(r),
     replicas: r.run.facts.replicas,
     trainImagesPerSecond: Math.round(r.run.facts.imagesPerSecond),
     memory: r.run.facts.memory,
@@ -106,6 +101,22 @@ function manifestOf(r: ExperimentResult): RunManifest {
 }
 
 const round = (s: number) => Math.round(s * 100) / 100;
+
+/**
+ * Stage times, and the analysis share: evaluation + explanations + rendering over training time,
+ * the number the project keeps small (issue 16). Imported models trained nowhere here: no share.
+ */
+function timingsOf(r: ExperimentResult): RunManifest['timings'] {
+  const analysis = r.analysis.seconds + r.explained.seconds + r.figures.seconds + r.dataViews.seconds;
+  const train = r.run.facts.seconds;
+  return {
+    trainSeconds: round(train),
+    analyzeSeconds: round(r.analysis.seconds),
+    explainSeconds: round(r.explained.seconds),
+    renderSeconds: round(r.figures.seconds + r.dataViews.seconds),
+    analysisShare: r.run.facts.imported || train <= 0 ? null : Math.round((analysis / train) * 10000) / 10000,
+  };
+}
 
 /** The convlens version published in manifests. */
 export const CONVLENS_VERSION = '0.1.0';

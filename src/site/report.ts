@@ -78,7 +78,14 @@ export const RunManifestSchema = z.object({
   versions: z.record(z.string(), z.string()),
   hashes: z.object({ config: z.string(), data: z.string(), weights: z.string(), train: z.string() }),
   /** Seconds of the run that produced each artifact (a cached artifact keeps its original time). */
-  timings: z.object({ trainSeconds: z.number(), analyzeSeconds: z.number(), explainSeconds: z.number(), renderSeconds: z.number() }),
+  timings: z.object({
+    trainSeconds: z.number(),
+    analyzeSeconds: z.number(),
+    explainSeconds: z.number(),
+    renderSeconds: z.number(),
+    /** (evaluation + explanations + rendering) / training time; null for an imported model (not trained here). */
+    analysisShare: z.number().nullable().default(null),
+  }),
   /** Whether this build trained the model or reused the cached run. */
   cached: z.boolean(),
   /** Data-parallel replicas that trained the model (1 = one process). */
