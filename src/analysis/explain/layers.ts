@@ -16,6 +16,8 @@
  *   block's output (not the relu between its two convolutions, which the shortcut bypasses),
  *   each Inception module's concatenation; inside a nested base, the same rule at its own level.
  *   At most `cap` (evenly spaced, first and last kept) so early and deep layers both show.
+ * - Layer-CAM (`layerCamLayers`, auto): Grad-CAM's layer, then the deepest block output at each
+ *   finer resolution before it, at most 3.
  * - Filter patterns (`filterLayers`, auto): convolutional layers, evenly spaced, at most `cap`.
  * - First-layer weights (`firstConvolution`): the first convolutional layer.
  *
@@ -240,6 +242,31 @@ export function featureMapLayers(model: tf.LayersModel, choice: LayerChoice, cap
   // Topological order of the block outputs themselves (a projection shortcut's walk can finish after a later conv's).
   ends.sort((a, b) => all.indexOf(a) - all.indexOf(b));
   return evenlySpaced(ends, cap).map(describe);
+}
+
+/**
+ * Layer-CAM's layers, deepest first: the named ones (in the order given), or (auto) `deepest`
+ * (default: Grad-CAM's layer) and then, going towards the input, the deepest block output at each
+ * finer resolution (more pixels than the last layer chosen: 4×4 → 8×8 → 16×16), at most `cap`.
+ * One layer per resolution because Layer-CAM's point is the finer map an earlier layer gives; a
+ * second layer at the same resolution adds little. When there are fewer resolutions than `cap`
+ * (a model whose blocks all keep one size, or whose sizes are open), the places left go to the
+ * other earlier block outputs, evenly spaced.
+ */
+export function layerCamLayers(model: tf.LayersModel, choice: LayerChoice, deepest?: ExplainLayer, cap = 3, key = 'report.explain.layerCam.layers'): ExplainLayer[] {
+  if (choice.type === 'names') return choice.names.map((n) => layerByName(model, n, key));
+  const last = deepest ?? gradCamLayer(model, { type: 'auto' }, key);
+  const order = new Map(spatialLayers(model).map((l, i) => [l.name, i]));
+  const position = (l: ExplainLayer) => order.get(l.name) ?? -1;
+  const pixels = (l: ExplainLayer) => (l.shape[0] ?? NaN) * (l.shape[1] ?? NaN);
+  const earlier = featureMapLayers(model, { type: 'auto' }, Infinity, key).filter((l) => position(l) < position(last));
+  const chosen = [last];
+  for (let i = earlier.length - 1; i >= 0 && chosen.length < cap; i--) {
+    if (pixels(earlier[i]!) > pixels(chosen[chosen.length - 1]!)) chosen.push(earlier[i]!);
+  }
+  const rest = earlier.filter((l) => !chosen.includes(l));
+  if (chosen.length < cap && rest.length > 0) chosen.push(...evenlySpaced(rest, cap - chosen.length));
+  return chosen.sort((a, b) => position(b) - position(a));
 }
 
 /** Filter-pattern layers: the named ones, or (auto) the convolutional layers, at most `cap`, evenly spaced. */
