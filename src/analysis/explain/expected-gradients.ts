@@ -5,27 +5,48 @@
  *
  *   EG_i(x) = E_{x' ~ background, α ~ U(0, 1)} [ (x_i − x'_i) · ∂F(x' + α (x − x')) / ∂x_i ]
  *
- * estimated with `samples` draws of (background image, α) per explained image, each draw one row.
- * Completeness holds in expectation: Σ_i EG_i ≈ F(x) − E_{x'}[F(x')], the difference from the
- * mean score over the background (SHAP's "expected value"); the Monte Carlo error shrinks as
- * 1/√samples. F is the class probability by default, as SHAP explains a Keras model's outputs.
- * SHAP's optional local smoothing (noise on x) is not applied.
+ * estimated from n draws (x'_s, α_s) per image, one row each: EG ≈ (1/n) Σ_s (x − x'_s) ⊙ ∇F(…).
+ * F is the class probability by default, as SHAP explains a Keras model's outputs. SHAP's
+ * optional local smoothing (noise on x) is not applied.
  *
- * Draws are seeded per image (random.ts). Rows are batched `rowsPerPass` at a time and summed
- * back per image as a matrix product.
+ * Completeness, honestly: each draw is an unbiased one-point estimate of F(x) − F(x'_s), so the
+ * attributions estimate F(x) minus the mean score of the references actually drawn, and that is
+ * the `delta` reported. What remains in |Σ − Δ| is the error of integrating along the paths, which
+ * more draws remove; the gap between the drawn references' mean and the whole background's
+ * (SHAP's expected value) is a choice of references, not an error of the attributions, and it
+ * closes as draws cycle through the background (exactly, at every multiple of its size).
+ *
+ * The draws (`referenceDraws`) are balanced, which makes that error fall about as 1/n instead of
+ * the 1/√n of independent draws (trained Fashion-MNIST CNN, 100 references, 2048 draws: median
+ * error 0.8 % against 3.6 %):
+ * - references: a seeded permutation of the background, cycled, so no image is drawn twice
+ *   before every one has been drawn once;
+ * - α: draw s at position p = s mod B of cycle k = ⌊s/B⌋ takes α = frac(u + p·φ + k·(√2 − 1)),
+ *   φ the golden-ratio fraction and u a seeded shift: any prefix of draws spreads α evenly over
+ *   [0, 1) (a Kronecker sequence), and so does each reference's own sequence of α over cycles.
+ *   With u uniform, each α is uniform and each reference equally likely: the estimator stays
+ *   unbiased for EG.
+ * Draw s depends only on the image's seed and s, so rounds of more draws (doubling per image,
+ * until the error is within `tolerance` or `maxSamples` is reached) and batching never change
+ * an image's draws.
  */
-import * as tf from '@tensorflow/tfjs';
-import { inputGradient } from './gradients.ts';
-import { resolveScore, scores, type ScoreKind } from './graph.ts';
-import { checkInputs, imageOf, imageSize, imagesTensor, passes, type ImageBatch } from './images.ts';
-import { targetScores } from './integrated-gradients.ts';
-import { accumulate, attributionMaps, reducePixels, weightedRowSum, type AttributionMaps } from './maps.ts';
+import type * as tf from '@tensorflow/tfjs';
+import { resolveScore, type ScoreKind } from './graph.ts';
+import { checkInputs, imageSize, type ImageBatch } from './images.ts';
+import { addPathGradients, completenessError, countRange, refine, scoreMatrix, type PathRows } from './integrated-gradients.ts';
+import { attributionMaps, reducePixels, type AttributionMaps } from './maps.ts';
 import { idsFor, streamFor } from './random.ts';
+import { shuffleInPlace } from '../../lib/rng.ts';
 
 export interface ExpectedGradientsOptions {
   /** Training images in model units (the report takes `background` of them, seeded). */
   background: ImageBatch;
+  /** Draws per image in the first round. */
   samples: number;
+  /** The most draws an image may reach by doubling (default `samples`: one fixed count). */
+  maxSamples?: number;
+  /** Relative completeness error an image stops at (default 0.05; see `completenessError`). */
+  tolerance?: number;
   seed: number;
   /** Per image, a stable id (e.g. its test-set index); default its position in the batch. */
   ids?: ArrayLike<number>;
@@ -35,15 +56,27 @@ export interface ExpectedGradientsOptions {
   rowsPerPass?: number;
 }
 
-/** Mean class scores over a batch of images, [classes]. */
-function meanScores(model: tf.LayersModel, batch: ImageBatch, kind: ScoreKind, batchSize = 64): Float32Array {
-  const classes = model.outputs[0]!.shape[1] as number;
-  const total = new Float64Array(classes);
-  for (const [start, end] of passes(batch.count, batchSize)) {
-    const sum = tf.tidy(() => tf.sum(scores(model, imagesTensor(batch, start, end), kind), 0).dataSync() as Float32Array);
-    sum.forEach((v, k) => (total[k]! += v));
-  }
-  return Float32Array.from(total, (v) => v / Math.max(1, batch.count));
+const GOLDEN = (Math.sqrt(5) - 1) / 2;
+const SILVER = Math.SQRT2 - 1;
+
+/** Draw s of one image: which background image, and where on its path (module comment). */
+export interface ReferenceDraws {
+  reference(s: number): number;
+  alpha(s: number): number;
+}
+
+/** The balanced draws of image `id` against `backgroundCount` references, from the image's own stream. */
+export function referenceDraws(seed: number, id: number, backgroundCount: number): ReferenceDraws {
+  const random = streamFor(seed, 'expectedGradients', id);
+  const order = shuffleInPlace(Int32Array.from({ length: backgroundCount }, (_, b) => b), random);
+  const shift = random();
+  return {
+    reference: (s) => order[s % backgroundCount]!,
+    alpha: (s) => {
+      const a = shift + (s % backgroundCount) * GOLDEN + Math.floor(s / backgroundCount) * SILVER;
+      return a - Math.floor(a);
+    },
+  };
 }
 
 /** Expected Gradients of `targets` for each image; `channels` holds the per-channel attributions. */
@@ -54,46 +87,57 @@ export function expectedGradients(model: tf.LayersModel, images: ImageBatch, tar
   const score = resolveScore(model, options.score ?? 'probability');
   const [h, w, c] = images.shape;
   const size = imageSize(images.shape);
-  const samples = options.samples;
-  const streams = idsFor(images.count, options.ids).map((id) => streamFor(options.seed, 'expectedGradients', id));
-  const sums = Array.from({ length: images.count }, () => new Float32Array(size));
-  for (const [r0, r1] of passes(images.count * samples, options.rowsPerPass ?? 64)) {
-    const rows = r1 - r0;
-    const rowImage = new Int32Array(rows);
-    const alpha = new Float32Array(rows);
-    const base = new Float32Array(rows * size);
-    for (let r = 0; r < rows; r++) {
-      const i = Math.floor((r0 + r) / samples);
-      rowImage[r] = i;
-      const random = streams[i]!;
-      base.set(imageOf(options.background, Math.floor(random() * options.background.count)), r * size);
-      alpha[r] = random();
-    }
-    const first = rowImage[0]!;
-    const count = rowImage[rows - 1]! - first + 1;
-    const sum = tf.tidy(() => {
-      const x = tf.gather(imagesTensor(images, first, first + count), tf.tensor1d(Int32Array.from(rowImage, (i) => i - first), 'int32'));
-      const baseline = tf.tensor4d(base, [rows, h, w, c]);
-      const difference = tf.sub(x, baseline);
-      const interpolated = tf.add(baseline, tf.mul(tf.tensor4d(alpha, [rows, 1, 1, 1]), difference)) as tf.Tensor4D;
-      const g = inputGradient(model, interpolated, Array.from(rowImage, (i) => targets[i]!), score);
-      return weightedRowSum(tf.mul(g, difference), rowImage, new Float32Array(rows).fill(1 / samples), first, count);
+  const maxSamples = options.maxSamples ?? options.samples;
+  const tolerance = options.tolerance ?? 0.05;
+  const rowsPerPass = options.rowsPerPass ?? 64;
+  const draws = idsFor(images.count, options.ids).map((id) => referenceDraws(options.seed, id, options.background.count));
+
+  const classes = model.outputs[0]!.shape[1] as number;
+  const fx = scoreMatrix(model, images, score, rowsPerPass);
+  const fBackground = scoreMatrix(model, options.background, score, rowsPerPass);
+  // Per image, Σ over its draws so far of (x − x'_s) ⊙ ∇F and of F(x'_s); divided by n when read.
+  const sums = Array.from({ length: images.count }, () => new Float64Array(size));
+  const referenceSums = new Float64Array(images.count);
+  const drawn = new Int32Array(images.count);
+  const delta = (i: number) => fx[i * classes + targets[i]!]! - referenceSums[i]! / drawn[i]!;
+  const total = (i: number) => sums[i]!.reduce((s, v) => s + v, 0) / drawn[i]!;
+
+  const round = (active: number[], from: number, to: number): number => {
+    const n = to - from;
+    const rows: PathRows = { image: new Int32Array(active.length * n), reference: new Int32Array(active.length * n), alpha: new Float64Array(active.length * n), weight: new Float64Array(active.length * n).fill(1) };
+    active.forEach((i, k) => {
+      for (let s = from; s < to; s++) {
+        const r = k * n + s - from;
+        rows.image[r] = i;
+        rows.reference[r] = draws[i]!.reference(s);
+        rows.alpha[r] = draws[i]!.alpha(s);
+        referenceSums[i]! += fBackground[rows.reference[r]! * classes + targets[i]!]!;
+      }
+      drawn[i] = to;
     });
-    accumulate(sums, first, sum.dataSync() as Float32Array, size);
-    sum.dispose();
-  }
-  const expected = meanScores(model, options.background, score);
-  const fx = images.count > 0 ? tf.tidy(() => targetScores(model, imagesTensor(images), targets, score)) : new Float32Array(0);
+    addPathGradients(model, images, targets, score, options.background, rows, sums, rowsPerPass);
+    return n;
+  };
+  const next = (n: number) => (n < maxSamples ? Math.min(2 * n, maxSamples) : undefined);
+  const done = refine(images.count, Math.min(options.samples, maxSamples), tolerance, next, round, (i) => completenessError(total(i), delta(i)));
+
+  const channels = sums.map((a, i) => Float32Array.from(a, (v) => v / drawn[i]!));
   return attributionMaps({
     method: 'expectedGradients',
     height: h,
     width: w,
-    maps: sums.map((a) => reducePixels(a, c, 'sum')),
-    channels: sums,
+    maps: channels.map((a) => reducePixels(a, c, 'sum')),
+    channels,
     targets,
     score,
     signed: true,
-    completeness: { delta: fx.map((v, i) => v - expected[targets[i]!]!), sum: Float32Array.from(sums, (a) => a.reduce((s, v) => s + v, 0)) },
-    settings: { samples, background: options.background.count, score },
+    completeness: {
+      delta: Float32Array.from({ length: images.count }, (_, i) => delta(i)),
+      sum: Float32Array.from({ length: images.count }, (_, i) => total(i)),
+      evaluations: done.evaluations,
+      capped: done.capped,
+      tolerance,
+    },
+    settings: { samples: countRange(done.counts), tolerance, maxSamples, gradients: done.evaluations.reduce((a, b) => a + b, 0), background: options.background.count, score },
   });
 }

@@ -96,10 +96,10 @@ export function explainImages(model: tf.LayersModel, inputs: ExplainInputs, spec
   if (methods.has('saliency')) out.predicted.saliency = saliency(model, images, predicted, { batchSize: sizes.batchSize ?? 32 });
   if (methods.has('smoothgrad')) out.predicted.smoothgrad = smoothGrad(model, images, predicted, { ...spec.smoothgrad, seed, ids, ...rows });
   if (methods.has('integratedGradients')) {
-    out.predicted.integratedGradients = integratedGradients(model, images, predicted, { steps: spec.integratedGradients.steps, baseline, baselineName: spec.integratedGradients.baseline, ...rows });
+    out.predicted.integratedGradients = integratedGradients(model, images, predicted, { ...spec.integratedGradients, baseline, baselineName: spec.integratedGradients.baseline, ...rows });
   }
   if (methods.has('expectedGradients')) {
-    out.predicted.expectedGradients = expectedGradients(model, images, predicted, { background: inputs.background, samples: spec.expectedGradients.samples, seed, ids, ...rows });
+    out.predicted.expectedGradients = expectedGradients(model, images, predicted, { ...spec.expectedGradients, background: inputs.background, seed, ids, ...rows });
   }
   if (methods.has('occlusion')) out.predicted.occlusion = occlusion(model, images, predicted, { ...spec.occlusion, fill: baseline, fillName: spec.integratedGradients.baseline, ...rows });
 
