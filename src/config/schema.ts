@@ -276,7 +276,7 @@ export const reportSchema = z.strictObject({
       smoothgrad: z.strictObject({ samples: int(1, 1000).default(25), noise: z.number().gt(0).max(1).default(0.15) }).prefault({}),
       integratedGradients: z
         .strictObject({
-          steps: int(2, 4096).default(16),
+          steps: int(2, 4096).default(32),
           maxSteps: int(2, 16384).default(1024),
           tolerance: z.number().gt(0).max(1).default(0.05),
           rule: z.enum(['gaussLegendre', 'trapezoid']).default('gaussLegendre'),

@@ -175,7 +175,10 @@ function testPages(r: ExperimentResult, samples: number[], perCell: number): Pic
   const input = selectionInput(r);
   const confusionCells = selectCells(input, perCell);
   const mistakes = r.analysis.evaluation.mistakes.map((m) => m.index);
-  const indices = pageIndices(confusionCells, samples, r.explained.summary.images.map((i) => i.index), mistakes);
+  // Every image a figure links to gets its page: the filters' top images and the points of the 2-D map.
+  const explain = r.explained.summary;
+  const linked = [...explain.filterTopImages.flatMap((t) => t.indices.flat()), ...(explain.embedding?.indices ?? [])];
+  const indices = pageIndices(confusionCells, samples, explain.images.map((i) => i.index), mistakes, linked);
   const size = testImageSize(r.dataset.shape);
   const figures = new Map(r.explained.summary.images.map((i) => [i.index, i.figures]));
   return { confusionCells, mistakes, tests: indices.map((index) => testEntry(input, index, size, figures.get(index))) };

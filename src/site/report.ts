@@ -215,8 +215,40 @@ export const ExperimentEntrySchema = z.object({
   explain: z.object({
     images: z.array(z.object({ index: z.number(), true: z.number(), predicted: z.number() })),
     layer: z.string().optional(),
+    layerCamLayers: z.array(z.string()).default([]),
     faithfulness: z.array(z.object({ method: z.string(), name: z.string(), deletion: z.number(), insertion: z.number() })),
-    completeness: z.array(z.object({ method: z.string(), name: z.string(), maxRelativeError: z.number() })),
+    /** Integrated/Expected Gradients: per image the relative completeness error, its gradient evaluations, and whether the cap stopped it. */
+    completeness: z.array(
+      z.object({
+        method: z.string(),
+        name: z.string(),
+        maxRelativeError: z.number(),
+        tolerance: z.number().default(0),
+        capped: z.number().default(0),
+        images: z.array(z.object({ index: z.number(), error: z.number(), evaluations: z.number(), capped: z.boolean() })).default([]),
+      }),
+    ),
+    /** "Which map to trust": columns (with one sentence each), methods best first. */
+    trust: z
+      .object({
+        columns: z.array(z.object({ key: z.string(), title: z.string(), better: z.enum(['lower', 'higher']), sentence: z.string(), inOverall: z.boolean() })),
+        rows: z.array(z.object({ method: z.string(), values: z.record(z.string(), z.number()), ranks: z.record(z.string(), z.number()), meanRank: z.number().nullable(), rank: z.number() })),
+        overall: z.string(),
+      })
+      .optional(),
+    /** Test indices of the images the stability checks used. */
+    checkImages: z.array(z.number()).default([]),
+    /** The cascading randomization test (figures/sanity-checks.json has the same numbers). */
+    sanity: z
+      .object({
+        steps: z.array(z.object({ label: z.string(), layers: z.array(z.string()) })),
+        methods: z.array(z.object({ method: z.string(), name: z.string(), spearman: z.array(z.number().nullable()), ssim: z.array(z.number().nullable()), flagged: z.boolean() })),
+        images: z.array(z.number()),
+        threshold: z.number(),
+      })
+      .optional(),
+    filterTopImages: z.array(z.object({ layer: z.string(), filters: z.array(z.number()), indices: z.array(z.array(z.number())) })).default([]),
+    embedding: z.object({ layer: z.string(), dims: z.number(), methods: z.array(z.string()), indices: z.array(z.number()) }).optional(),
   }),
   /** Test indices of the most confident mistakes (the `mistakes` figure's images), most confident first. */
   mistakes: z.array(z.number()).default([]),

@@ -243,3 +243,12 @@ export function planeOf(points: readonly EmbeddingPoint[]): Float64Array {
 export function mapAgreement(points: readonly EmbeddingPoint[]): number {
   return neighbourAgreement(planeOf(points), 2, points.map((p) => p.true));
 }
+
+/** The final Dense layer whose input the map would show, or undefined when the model does not end in one (the map is then left out). */
+export function penultimateSource(model: tf.LayersModel): string | undefined {
+  try {
+    return penultimateTensor(model).layer;
+  } catch {
+    return undefined;
+  }
+}

@@ -2,18 +2,26 @@
  * The interpretability figures, from the explanations as plain arrays:
  *
  *   gradcam          Grad-CAM and Grad-CAM++ over each image, for the predicted and the true class
+ *   class-activation-maps  HiResCAM, XGrad-CAM, Score-CAM, Eigen-CAM (predicted class)
+ *   layer-cam        Layer-CAM at each of its layers, deep to shallow
  *   saliency         vanilla gradient, SmoothGrad, Integrated Gradients
  *   shap             Expected Gradients (SHAP's GradientExplainer idea)
  *   occlusion        probability drop when a patch is covered
  *   faithfulness     deletion/insertion curves per method
+ *   road             ROAD curves (most / least relevant pixels removed first) per method
+ *   sanity-checks    similarity of each method's maps as the weights are randomized (+ its JSON)
  *   feature-maps-*   one figure per chosen layer
  *   filters          first-layer weights; filter-patterns-* per chosen layer
+ *   filter-top-images-*  each filter's pattern beside the test images that excite it most
+ *   embedding-*      the penultimate features of the test set in 2-D (PCA, UMAP)
  *
  * Each column is one method (or channel) on one colour scale shared by every image, so colours
  * compare across images; signed attributions use the diverging map, gradients are clipped at
  * their 99th percentile (the legend says so) so a few extreme pixels do not wash out the rest.
  */
+import type { EmbeddingMethod, EmbeddingPoint } from '../../analysis/explain/embedding.ts';
 import type { Explanations } from '../../analysis/explain/explain-images.ts';
+import type { FilterTopImages } from '../../analysis/explain/top-images.ts';
 import type { LayerFeatureMaps } from '../../analysis/explain/feature-maps.ts';
 import type { FilterPatterns } from '../../analysis/explain/filter-patterns.ts';
 import type { FilterWeights } from '../../analysis/explain/filter-weights.ts';
@@ -25,6 +33,10 @@ import { heatmapGrid, type MapColumn } from '../../render/images/heatmap-grid.ts
 import { gridSvg, img } from '../../render/images/layout.ts';
 import { imageDataUri, tileScale } from '../../render/images/tile.ts';
 import { faithfulnessAlt, faithfulnessSpec } from '../../render/specs/faithfulness.ts';
+import { roadAlt, roadSpec } from '../../render/specs/road.ts';
+import { sanityAlt, sanitySpec } from '../../render/specs/sanity.ts';
+import { embeddingFigure } from '../../render/images/embedding-plot.ts';
+import { filterTopImagesFigure } from '../../render/images/filter-top-images.ts';
 
 /** Method names as readers know them. */
 export const METHOD_NAMES: Record<ExplainMethod, string> = {
@@ -54,7 +66,24 @@ export interface ExplainFigureInput {
   explanations: Explanations;
   featureMaps: LayerFeatureMaps[];
   filters: { weights?: FilterWeights; patterns: FilterPatterns[] };
+  /** The test images that excite each pattern's filter most (same layers and filters as `filters.patterns`). */
+  topImages: FilterTopImages[];
+  /** The 2-D maps of the penultimate features. */
+  embedding?: LearnedMap;
+  /** The whole test set: bytes (h·w·c per image) and labels, for thumbnails. */
+  test: { pixels: Uint8Array; labels: ArrayLike<number> };
 }
+
+/** The penultimate features of some test images in 2-D, by each method. */
+export interface LearnedMap {
+  layer: string;
+  dims: number;
+  indices: Int32Array;
+  maps: { method: EmbeddingMethod; points: EmbeddingPoint[]; explainedVariance?: [number, number] }[];
+}
+
+/** A test image's sample page, relative to a figure under experiments/<id>/figures/ (links work when the SVG is opened). */
+const samplePage = (index: number) => `../samples/${index}/`;
 
 /** "#12 Coat → Shirt (0.61)" for a mistake, "#7 Bag (0.99)" when right. */
 export function rowLabel(index: number, truth: string, predicted: string, confidence: number): string {
@@ -75,8 +104,11 @@ function mapsData(input: ExplainFigureInput, maps: Record<string, AttributionMap
   return JSON.stringify({ height: input.shape[0], width: input.shape[1], methods: about, images: rows }, null, 2) + '\n';
 }
 
+/** Class-activation maps: smooth, non-negative, drawn over the image without clipping. */
+const CAMS = new Set<ExplainMethod>(['gradcam', 'gradcamPlusPlus', 'hiresCam', 'xgradCam', 'layerCam', 'scoreCam', 'eigenCam']);
+
 function column(title: string, maps: AttributionMaps, overlay?: number): MapColumn {
-  const gradientLike = maps.method !== 'gradcam' && maps.method !== 'gradcamPlusPlus' && maps.method !== 'occlusion';
+  const gradientLike = !CAMS.has(maps.method) && maps.method !== 'occlusion';
   const scale = sharedScale(maps.maps, maps.signed ? 'diverging' : 'sequential', gradientLike ? 99 : undefined);
   return { title, maps: maps.maps, scale, ...(overlay !== undefined && { overlay }) };
 }
@@ -113,6 +145,35 @@ export async function explainFigures(input: ExplainFigureInput): Promise<Rendere
         `Class activation maps of layer ${layer} over the greyed image; one colour scale per column.`,
         `Grad-CAM heatmaps of layer ${layer} for ${which}, for the predicted and the true class, drawn over each image.`,
         mapsData(input, { gradcam: p.gradcam, gradcamTrue: t.gradcam, gradcamPlusPlus: p.gradcamPlusPlus, gradcamPlusPlusTrue: t.gradcamPlusPlus }),
+      ),
+    );
+  }
+  const moreCams = (['hiresCam', 'xgradCam', 'scoreCam', 'eigenCam'] as const).filter((m) => p[m]);
+  if (moreCams.length > 0) {
+    const layer = input.explanations.layer ?? '';
+    out.push(
+      await grid(
+        input,
+        'class-activation-maps',
+        'More class-activation maps',
+        moreCams.map((m) => column(METHOD_NAMES[m], p[m]!, 0.55)),
+        `Layer ${layer}, predicted class (Eigen-CAM ignores the class); one colour scale per column.`,
+        `${moreCams.map((m) => METHOD_NAMES[m]).join(', ')} heatmaps of layer ${layer} for ${which}, drawn over each image.`,
+        mapsData(input, Object.fromEntries(moreCams.map((m) => [m, p[m]]))),
+      ),
+    );
+  }
+  const layerCams = input.explanations.layerCam;
+  if (layerCams.length > 0) {
+    out.push(
+      await grid(
+        input,
+        'layer-cam',
+        'Layer-CAM, deep to shallow',
+        layerCams.map((m) => column(`${m.layer}`, m, 0.55)),
+        'Layer-CAM of the predicted class at each layer: earlier layers have finer maps.',
+        `Layer-CAM heatmaps of the predicted class at ${layerCams.length} layers (${layerCams.map((m) => m.layer).join(', ')}) for ${which}.`,
+        mapsData(input, Object.fromEntries(layerCams.map((m) => [m.layer ?? 'layerCam', m]))),
       ),
     );
   }
@@ -175,10 +236,54 @@ export async function explainFigures(input: ExplainFigureInput): Promise<Rendere
       }),
     );
   }
+  const road = Object.entries(input.explanations.road).map(([method, r]) => ({
+    method: METHOD_NAMES[method as ExplainMethod],
+    fractions: Array.from(r!.fractions, round),
+    morf: Array.from(r!.mean.morf, round),
+    lerf: Array.from(r!.mean.lerf, round),
+    morfArea: round(r!.mean.morfArea),
+    lerfArea: round(r!.mean.lerfArea),
+  }));
+  if (road.length > 0) {
+    out.push(await renderFigure({ name: 'road', title: 'Faithfulness: ROAD', spec: roadSpec(road), alt: roadAlt(road, n), data: { kind: 'json', text: JSON.stringify(road, null, 2) + '\n' } }));
+  }
+  const sanity = input.explanations.sanity;
+  if (sanity) {
+    const named = { ...sanity, methods: sanity.methods.map((m) => ({ ...m, method: METHOD_NAMES[m.method as ExplainMethod] ?? m.method })) };
+    out.push(
+      await renderFigure({
+        name: 'sanity-checks',
+        title: 'Sanity checks: cascading weight randomization',
+        spec: sanitySpec(named),
+        alt: sanityAlt(named),
+        data: { kind: 'json', text: JSON.stringify({ ...sanity, methods: sanity.methods.map((m) => ({ ...m, name: METHOD_NAMES[m.method as ExplainMethod] ?? m.method, spearman: m.spearman.map(round), ssim: m.ssim.map(round), ...(m.spearmanSigned && { spearmanSigned: m.spearmanSigned.map(round) }) })) }, null, 2) + '\n' },
+      }),
+    );
+  }
   for (const layer of input.featureMaps) out.push(await featureMapFigure(input, layer));
   out.push(...(await perImageFigures(input)));
   if (input.filters.weights) out.push(await filterWeightsFigure(input.filters.weights));
   for (const patterns of input.filters.patterns) out.push(await patternsFigure(patterns));
+  for (const top of input.topImages) {
+    const patterns = input.filters.patterns.find((p) => p.layer === top.layer);
+    if (!patterns) continue;
+    out.push(await filterTopImagesFigure({ patterns, top, pixels: input.test.pixels, shape: input.shape, classes: input.classes, labels: input.test.labels, link: samplePage }));
+  }
+  for (const map of input.embedding?.maps ?? []) {
+    out.push(
+      await embeddingFigure({
+        method: map.method,
+        points: map.points,
+        classes: input.classes,
+        pixels: input.test.pixels,
+        shape: input.shape,
+        layer: input.embedding!.layer,
+        dims: input.embedding!.dims,
+        ...(map.explainedVariance && { explainedVariance: map.explainedVariance }),
+        link: samplePage,
+      }),
+    );
+  }
   return out;
 }
 
@@ -281,6 +386,11 @@ async function perImageFigures(input: ExplainFigureInput): Promise<RenderedFigur
     ['Grad-CAM', p.gradcam, 0.55],
     ['Grad-CAM, true class', t.gradcam, 0.55],
     ['Grad-CAM++', p.gradcamPlusPlus, 0.55],
+    [METHOD_NAMES.hiresCam, p.hiresCam, 0.55],
+    [METHOD_NAMES.xgradCam, p.xgradCam, 0.55],
+    [METHOD_NAMES.layerCam, p.layerCam, 0.55],
+    [METHOD_NAMES.scoreCam, p.scoreCam, 0.55],
+    [METHOD_NAMES.eigenCam, p.eigenCam, 0.55],
     [METHOD_NAMES.saliency, p.saliency, undefined],
     [METHOD_NAMES.smoothgrad, p.smoothgrad, undefined],
     [METHOD_NAMES.integratedGradients, p.integratedGradients, undefined],

@@ -30,7 +30,7 @@ const REPORT_DEFAULTS = {
     methods: ['gradcam', 'gradcamPlusPlus', 'hiresCam', 'xgradCam', 'layerCam', 'scoreCam', 'eigenCam', 'saliency', 'smoothgrad', 'integratedGradients', 'expectedGradients', 'occlusion'],
     layer: { type: 'auto' },
     smoothgrad: { samples: 25, noise: 0.15 },
-    integratedGradients: { steps: 16, maxSteps: 1024, tolerance: 0.05, rule: 'gaussLegendre', baseline: 'black' },
+    integratedGradients: { steps: 32, maxSteps: 1024, tolerance: 0.05, rule: 'gaussLegendre', baseline: 'black' },
     expectedGradients: { background: 100, samples: 64, maxSamples: 2048, tolerance: 0.05 },
     occlusion: { size: 4, stride: 2 },
     layerCam: { layers: { type: 'auto' } },

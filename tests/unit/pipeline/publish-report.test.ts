@@ -68,7 +68,7 @@ function result(spec: ExperimentSpec): ExperimentResult {
     analysis: { key: 'a', metrics: evaluation.metrics, evaluation, probs, seconds: 0 },
     dataViews: emptyFigures,
     figures: emptyFigures,
-    explained: { ...emptyFigures, summary: { images: [{ index: 7, true: 1, predicted: 1, figures: { explanations: SAMPLE_FIGURE, featureMaps: [{ ...SAMPLE_FIGURE, name: 'sample-7-feature-maps-c' }] } }], faithfulness: [], completeness: [] } },
+    explained: { ...emptyFigures, summary: { images: [{ index: 7, true: 1, predicted: 1, figures: { explanations: SAMPLE_FIGURE, featureMaps: [{ ...SAMPLE_FIGURE, name: 'sample-7-feature-maps-c' }] } }], layerCamLayers: [], faithfulness: [], completeness: [], trust: { columns: [], rows: [], overall: '' }, checkImages: [], filterTopImages: [] } },
   } as ExperimentResult;
 }
 
