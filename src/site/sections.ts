@@ -11,11 +11,15 @@ export const SECTION_FIGURES = {
   model: ['architecture'],
   training: ['training-curves', 'learning-rate'],
   performance: ['confusion-matrix', 'confusion-matrix-normalized', 'roc-curves', 'pr-curves', 'calibration', 'predictions', 'mistakes'],
-  interpretability: ['gradcam', 'saliency', 'shap', 'occlusion', 'faithfulness', 'filters'],
+  interpretability: ['gradcam', 'class-activation-maps', 'layer-cam', 'saliency', 'shap', 'occlusion', 'faithfulness', 'road', 'sanity-checks', 'filters', 'embedding-pca', 'embedding-umap'],
 } as const;
 
+/** The interpretability section's three parts: the maps, the evidence for trusting them, what the network learned. */
+const EXPLANATION_FIGURES = ['gradcam', 'class-activation-maps', 'layer-cam', 'saliency', 'shap', 'occlusion'];
+const EVIDENCE_FIGURES = ['faithfulness', 'road', 'sanity-checks'];
+
 /** Figures named per layer (`feature-maps-conv2d_1`, …) belong to the interpretability section, after its fixed ones. */
-const LAYER_FIGURE_PREFIXES = ['feature-maps-', 'filter-patterns-'] as const;
+const LAYER_FIGURE_PREFIXES = ['feature-maps-', 'filter-patterns-', 'filter-top-images-'] as const;
 
 /** The figures of one experiment, grouped by the section that shows them. */
 export interface PageFigures {
@@ -23,7 +27,14 @@ export interface PageFigures {
   model: Figure[];
   training: Figure[];
   performance: Figure[];
+  /** Every interpretability figure, in page order: explanations, then evidence, then learned. */
   interpretability: Figure[];
+  /** The maps of each method. */
+  explanations: Figure[];
+  /** Faithfulness (deletion/insertion, ROAD) and the sanity checks. */
+  evidence: Figure[];
+  /** Feature maps, filters, their patterns beside their top images, the 2-D maps of the features. */
+  learned: Figure[];
   other: Figure[];
 }
 
@@ -33,15 +44,31 @@ export function pageFigures(entry: ExperimentEntry): PageFigures {
   const pick = (names: readonly string[]) => names.flatMap((n) => byName.get(n) ?? []);
   const perLayer = (f: Figure) => LAYER_FIGURE_PREFIXES.some((prefix) => f.name.startsWith(prefix));
   const known = new Set<string>(Object.values(SECTION_FIGURES).flat());
-  const interpretability = pick(SECTION_FIGURES.interpretability);
-  // Feature maps go before the filter patterns, each in report (layer) order; the filter weights lead the filter part.
-  const layers = entry.figures.filter(perLayer).sort((a, b) => Number(a.name.startsWith('filter-')) - Number(b.name.startsWith('filter-')));
+  // Feature maps first, then the filter weights, then per layer its patterns beside its top images, then the 2-D maps.
+  const layers = entry.figures.filter(perLayer);
+  const patternsAndTops = layers.filter((f) => f.name.startsWith('filter-patterns-')).flatMap((patterns) => {
+    const top = byName.get(patterns.name.replace('filter-patterns-', 'filter-top-images-'));
+    return top ? [patterns, top] : [patterns];
+  });
+  const placed = new Set(patternsAndTops.map((f) => f.name));
+  const learned = [
+    ...layers.filter((f) => f.name.startsWith('feature-maps-')),
+    ...pick(['filters']),
+    ...patternsAndTops,
+    ...layers.filter((f) => f.name.startsWith('filter-top-images-') && !placed.has(f.name)),
+    ...pick(['embedding-pca', 'embedding-umap']),
+  ];
+  const explanations = pick(EXPLANATION_FIGURES);
+  const evidence = pick(EVIDENCE_FIGURES);
   return {
     data: pick(SECTION_FIGURES.data),
     model: pick(SECTION_FIGURES.model),
     training: pick(SECTION_FIGURES.training),
     performance: pick(SECTION_FIGURES.performance),
-    interpretability: [...interpretability.filter((f) => f.name !== 'filters'), ...layers.filter((f) => f.name.startsWith('feature-')), ...interpretability.filter((f) => f.name === 'filters'), ...layers.filter((f) => f.name.startsWith('filter-'))],
+    interpretability: [...explanations, ...evidence, ...learned],
+    explanations,
+    evidence,
+    learned,
     other: entry.figures.filter((f) => !known.has(f.name) && !perLayer(f)),
   };
 }

@@ -34,3 +34,24 @@ describe('model and interpretability sections', () => {
     expect(hasInterpretability({ ...fashion!, tests: [] })).toBe(false);
   });
 });
+
+describe('the interpretability section in three parts', () => {
+  it('puts maps first, then the evidence, then what the network learned (each layer\'s patterns beside its top images)', () => {
+    const names = [
+      'embedding-umap', 'filter-top-images-conv2d_2', 'filter-patterns-conv2d_2', 'filter-patterns-conv2d_1', 'filter-top-images-conv2d_1', 'filters',
+      'feature-maps-conv2d_1', 'sanity-checks', 'road', 'faithfulness', 'occlusion', 'layer-cam', 'class-activation-maps', 'gradcam', 'embedding-pca',
+    ];
+    const figure = fashion!.figures[0]!;
+    const entry = { ...fashion!, figures: names.map((name) => ({ ...figure, name })) };
+    const parts = pageFigures(entry);
+    expect(parts.explanations.map((f) => f.name)).toEqual(['gradcam', 'class-activation-maps', 'layer-cam', 'occlusion']);
+    expect(parts.evidence.map((f) => f.name)).toEqual(['faithfulness', 'road', 'sanity-checks']);
+    expect(parts.learned.map((f) => f.name)).toEqual([
+      'feature-maps-conv2d_1', 'filters',
+      'filter-patterns-conv2d_2', 'filter-top-images-conv2d_2', 'filter-patterns-conv2d_1', 'filter-top-images-conv2d_1',
+      'embedding-pca', 'embedding-umap',
+    ]);
+    expect(parts.interpretability.map((f) => f.name)).toEqual([...parts.explanations, ...parts.evidence, ...parts.learned].map((f) => f.name));
+    expect(parts.other).toEqual([]);
+  });
+});
