@@ -1,7 +1,7 @@
 /**
  * Throughput of the explanation methods (images explained per second) on one model, for
  * `convlens bench`: Grad-CAM, saliency, SmoothGrad, Integrated Gradients and occlusion at the
- * report's default settings (SmoothGrad 25 samples, IG 50 steps, occlusion 4×4 patches by 2),
+ * report's default settings (SmoothGrad 25 samples, IG converged to 5 % from 32 Gauss–Legendre nodes, occlusion 4×4 patches by 2),
  * each the best of `reps` timed runs after one warm-up, on seeded random images in [0, 1].
  * Random images are fine: the cost does not depend on the pixels.
  *
@@ -67,7 +67,7 @@ export function benchExplain(model: tf.LayersModel, shape: [number, number, numb
     gradcam_img_s: measure('gradcam', () => gradCam(model, images, targets, { layer })),
     saliency_img_s: measure('saliency', () => saliency(model, images, targets)),
     smoothgrad_img_s: measure('smoothgrad', () => smoothGrad(model, images, targets, { ...defaults.smoothgrad, seed: 1, rowsPerPass })),
-    integrated_gradients_img_s: measure('integratedGradients', () => integratedGradients(model, images, targets, { steps: defaults.integratedGradients.steps, baseline, rowsPerPass })),
+    integrated_gradients_img_s: measure('integratedGradients', () => integratedGradients(model, images, targets, { ...defaults.integratedGradients, baseline, rowsPerPass })),
     occlusion_img_s: measure('occlusion', () => occlusion(model, images, targets, { ...defaults.occlusion, fill: baseline, rowsPerPass })),
   };
 }
