@@ -297,7 +297,7 @@ export const reportSchema = z.strictObject({
         .strictObject({
           steps: int(2, 1000).default(20),
           road: z.strictObject({ fractions: z.array(z.number().gt(0).lt(1)).min(1).default([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) }).prefault({}),
-          sensitivity: z.strictObject({ samples: int(1, 1000).default(10), radius: z.number().gt(0).max(1).default(0.02) }).prefault({}),
+          sensitivity: z.strictObject({ samples: int(1, 1000).default(5), radius: z.number().gt(0).max(1).default(0.02) }).prefault({}),
         })
         .prefault({}),
       sanity: z.strictObject({ images: int(0, 200).default(4), steps: int(1, 100).default(6) }).prefault({}),

@@ -8,6 +8,7 @@
 import type { ExperimentSpec, ExplainMethod } from '../../config/spec.ts';
 import type { TrustTable } from '../../analysis/explain/trust.ts';
 import type { SanityResult } from '../../analysis/explain/sanity.ts';
+import type { ImageSource } from '../../analysis/explain/top-images.ts';
 import type { Figure } from '../../site/report.ts';
 import type { Dataset } from '../../data/index.ts';
 import { explainKey } from '../plan.ts';
@@ -100,11 +101,17 @@ export async function explainStage(ctx: PipelineContext, spec: ExperimentSpec, d
         : explain.noExplanations();
     const featureMaps = report.featureMaps.images > 0 && indices.length > 0 ? explain.reportFeatureMaps(model, images, report.featureMaps) : [];
     const filters = explain.reportFilters(model, report.filters, space, spec.seeds.report, shape);
-    // The whole test set, read a batch at a time in model units (it can be 10,000 images).
+    // The test set, read a batch at a time in model units (it can be 10,000 images). The top
+    // images are sought among the map's images (all of them when the map is off): their pages
+    // exist anyway, and scanning 10,000 images cost the resnet 10 s for little gain.
     const testSource = await testImageSource(dataset, norm);
-    const topImages = report.filters.count > 0 && report.filters.topImages > 0 && filters.patterns.length > 0
-      ? explain.topActivatingImages(model, testSource, explain.filterLayers(model, report.filters.layers), { count: report.filters.count, top: report.filters.topImages })
-      : [];
+    const scanned = report.embedding.images > 0 ? explain.embeddingImages(dataset.test.labels, report.embedding.images, spec.seeds.report) : Int32Array.from({ length: dataset.test.count }, (_, i) => i);
+    const topImages =
+      report.filters.count > 0 && report.filters.topImages > 0 && filters.patterns.length > 0
+        ? explain
+            .topActivatingImages(model, subsetOf(testSource, scanned), explain.filterLayers(model, report.filters.layers), { count: report.filters.count, top: report.filters.topImages })
+            .map((t) => ({ ...t, indices: t.indices.map((positions) => Int32Array.from(positions, (p) => scanned[p]!)) }))
+        : [];
     const embedding = learnedMap(explain, model, testSource, dataset, predicted, report.embedding, spec.seeds.report);
     const rendered = await explainFigures({
       classes: dataset.classes,
@@ -178,7 +185,7 @@ export async function explainStage(ctx: PipelineContext, spec: ExperimentSpec, d
 }
 
 /** The test set as an image source in model units: x/255, then the run's standardization. */
-async function testImageSource(dataset: Dataset, norm: TrainArtifact['facts']['normalization']): Promise<import('../../analysis/explain/top-images.ts').ImageSource> {
+async function testImageSource(dataset: Dataset, norm: TrainArtifact['facts']['normalization']): Promise<ImageSource> {
   const { normalizeInputs } = await import('../../engine/batch.ts');
   const { gatherBatch } = await import('../../data/preprocess.ts');
   const shape = dataset.shape;
@@ -199,7 +206,7 @@ async function testImageSource(dataset: Dataset, norm: TrainArtifact['facts']['n
 function learnedMap(
   explain: typeof import('../../analysis/explain/index.ts'),
   model: import('@tensorflow/tfjs').LayersModel,
-  test: import('../../analysis/explain/top-images.ts').ImageSource,
+  test: ImageSource,
   dataset: Dataset,
   predicted: ArrayLike<number>,
   spec: ExperimentSpec['report']['embedding'],
@@ -207,8 +214,7 @@ function learnedMap(
 ): import('./explain-figures.ts').LearnedMap | undefined {
   if (spec.images === 0 || dataset.test.count < 3 || explain.penultimateSource(model) === undefined) return undefined;
   const indices = explain.embeddingImages(dataset.test.labels, spec.images, seed);
-  const subset = { count: indices.length, shape: test.shape, read: (start: number, end: number) => concat(Array.from(indices.subarray(start, end), (i) => test.read(i, i + 1))) };
-  const features = explain.penultimateFeatures(model, subset);
+  const features = explain.penultimateFeatures(model, subsetOf(test, indices));
   const truth = Array.from(indices, (i) => dataset.test.labels[i]!);
   const preds = Array.from(indices, (i) => predicted[i]!);
   return {
@@ -220,6 +226,11 @@ function learnedMap(
       return { method, points: explain.embeddingPoints(map, indices, truth, preds), ...(map.explainedVariance && { explainedVariance: map.explainedVariance }) };
     }),
   };
+}
+
+/** The images at `indices` of a source, as a source. */
+function subsetOf(source: ImageSource, indices: Int32Array): ImageSource {
+  return { count: indices.length, shape: source.shape, read: (start, end) => concat(Array.from(indices.subarray(start, end), (i) => source.read(i, i + 1))) };
 }
 
 function concat(parts: Float32Array[]): Float32Array {

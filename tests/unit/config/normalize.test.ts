@@ -34,7 +34,7 @@ const REPORT_DEFAULTS = {
     expectedGradients: { background: 100, samples: 64, maxSamples: 2048, tolerance: 0.05 },
     occlusion: { size: 4, stride: 2 },
     layerCam: { layers: { type: 'auto' } },
-    faithfulness: { steps: 20, road: { fractions: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] }, sensitivity: { samples: 10, radius: 0.02 } },
+    faithfulness: { steps: 20, road: { fractions: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] }, sensitivity: { samples: 5, radius: 0.02 } },
     sanity: { images: 4, steps: 6 },
   },
   featureMaps: { layers: { type: 'auto' }, images: 3, channels: 16 },
