@@ -66,24 +66,42 @@ describe('pipeline', () => {
     expect(figureNames).toEqual([
       'architecture',
       'calibration',
+      'class-activation-maps',
       'class-distribution',
       'confusion-matrix',
       'confusion-matrix-normalized',
+      'embedding-pca',
+      'embedding-umap',
       'faithfulness',
       'feature-maps-conv2d_1',
       'filter-patterns-conv2d_1',
+      'filter-top-images-conv2d_1',
       'filters',
       'gradcam',
+      'layer-cam',
       'mistakes',
       'occlusion',
       'pr-curves',
       'predictions',
+      'road',
       'roc-curves',
       'saliency',
       'samples',
+      'sanity-checks',
       'shap',
       'training-curves',
     ]);
+    // The evidence for each map: the trust table ranks every method; the sanity check covers every method.
+    const explain = report.experiments[0].explain;
+    expect(explain.trust.rows.map((r: { method: string }) => r.method).sort()).toEqual(
+      ['Eigen-CAM', 'Expected Gradients (SHAP)', 'Grad-CAM', 'Grad-CAM++', 'HiResCAM', 'Integrated Gradients', 'Layer-CAM', 'Occlusion', 'Saliency', 'Score-CAM', 'SmoothGrad', 'XGrad-CAM'],
+    );
+    expect(explain.sanity.methods).toHaveLength(12);
+    expect(explain.checkImages).toEqual(explained.slice(0, 4));
+    for (const c of explain.completeness) for (const image of c.images) expect(image.error <= c.tolerance || image.capped).toBe(true);
+    // Every image a figure links to has its page.
+    const pages = new Set(report.experiments[0].tests.map((t: { index: number }) => t.index));
+    for (const i of [...explain.embedding.indices, ...explain.filterTopImages.flatMap((t: { indices: number[][] }) => t.indices.flat())]) expect(pages.has(i)).toBe(true);
     expect(await readFile(join(dir, 'data', 'experiment.yaml'), 'utf8')).toBe(await readFile(TINY, 'utf8'));
 
     const metrics = JSON.parse(await readFile(join(dir, 'data', 'metrics.json'), 'utf8'));
