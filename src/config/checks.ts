@@ -10,6 +10,7 @@
  *   train     required unless the model is imported with load:, and refused with it
  *   train     piecewise boundaries increase and have one factor more; cosine warm-up shorter than
  *             training; fineTune needs a pretrained base; val_* monitors need a validation split
+ *   train     repeats: and seeds: are not both written; a seed is not listed twice
  */
 import type { ConfigError } from './error.ts';
 import { formatKeyPath } from './error.ts';
@@ -81,6 +82,16 @@ export function checkExperiment(input: ExperimentInput, loaded: LoadedYaml): Con
     at(['train', 'schedule', 'cosine', 'warmup'], messages.warmupTooLong(t.schedule.cosine.warmup, t.epochs), 'value');
   }
   if (t.fineTune && m.pretrained === undefined) at(['train', 'fineTune'], messages.fineTuneWithoutBase());
+  if (t.seeds !== undefined) {
+    // repeats has a default, so whether it was written is read from the file.
+    if (hasPath(loaded, ['train', 'repeats'])) at(['train', 'seeds'], messages.repeatsWithSeeds(t.repeats, t.seeds.length));
+    const firstAt = new Map<number, number>();
+    t.seeds.forEach((seed, i) => {
+      const first = firstAt.get(seed);
+      if (first === undefined) firstAt.set(seed, i);
+      else at(['train', 'seeds', i], messages.seedListedTwice(seed, first), 'value');
+    });
+  }
 
   if (input.data.split.validation === 0) {
     const monitored: [Path, string][] = [];

@@ -38,6 +38,8 @@ const VALUE_HINTS: Record<string, string> = {
   'train.epochs': 'Set a positive number of epochs.',
   'train.batchSize': 'Typical batch sizes are 32 to 256.',
   'train.replicas': 'Use the number of CPU cores to use for training, e.g. 2.',
+  'train.repeats': 'It is how many times the experiment is trained, each run with its own seed; 1 trains it once.',
+  'train.seeds': 'List the seed of each run, e.g. seeds: [1, 2, 3]; to train N times with seeds drawn from seed:, write repeats: N instead.',
   'model.layers[].dropout': 'Write the rate as a fraction, e.g. dropout: 0.5.',
   rate: 'Write the rate as a fraction, e.g. 0.5.',
   filters: 'Use a whole number such as 32.',
@@ -245,6 +247,12 @@ export const messages = {
 
   fineTuneWithoutBase: () =>
     'fineTune: unfreezes layers of a pretrained base, but the model has no pretrained: base. Remove fineTune:, or add model.pretrained:.',
+
+  repeatsWithSeeds: (repeats: number, seeds: number) =>
+    `train.repeats (${repeats}) and train.seeds (${seeds} ${seeds === 1 ? 'seed' : 'seeds'}) both say how often the experiment is trained: repeats: N trains it N times with seeds drawn from seed:, and seeds: trains it once per listed seed. Keep one of them.`,
+
+  seedListedTwice: (seed: number, first: number) =>
+    `the seed ${seed} is already listed at train.seeds[${first}], and the same seed trains the same run again. List each seed once.`,
 
   monitorWithoutValidation: (monitor: string) =>
     `${quote(monitor)} is measured on the validation split, but data.split.validation is 0. Set data.split.validation (e.g. 0.1), or monitor ${quote(monitor.replace(/^val_/, ''))}.`,

@@ -3,12 +3,12 @@
  *
  * zod has already filled in plain defaults; this expands shorthands (`kernel: 3` → [3, 3],
  * `maxPool: 2` → size and strides [2, 2], `dropout: 0.5` → { rate: 0.5 }), fills defaults
- * that depend on siblings (pool strides = size) and derives the per-purpose seeds.
+ * that depend on siblings (pool strides = size) and derives the per-purpose seeds of every run.
  */
 import { dirname, resolve } from 'node:path';
 import { deriveSeed } from '../lib/rng.ts';
 import type { ExperimentInput, LayerInput } from './schema.ts';
-import type { AugmentSpec, ExperimentSpec, ImageSpec, LayerChoice, LayerSelector, ReportSpec, LayerSpec, ModelSpec, Monitor, NodeFields, OptimizerSpec, Pair, ScheduleSpec, TrainSpec } from './spec.ts';
+import type { AugmentSpec, ExperimentSpec, ImageSpec, LayerChoice, LayerSelector, ReportSpec, LayerSpec, ModelSpec, Monitor, NodeFields, OptimizerSpec, Pair, RunSeeds, ScheduleSpec, Seeds, TrainSpec } from './spec.ts';
 
 /** Where the experiment came from: not part of the YAML's own content. */
 export interface ExperimentOrigin {
@@ -234,9 +234,36 @@ function normalizeTrain(t: NonNullable<ExperimentInput['train']>): TrainSpec {
   };
 }
 
+/**
+ * The seeds of the run with seed `run` of the experiment with seed `seed`. The split and the
+ * report's picks come from the experiment seed whatever the run: repeated runs train on the same
+ * images and are evaluated on the same test set, so their metrics differ only by the training's
+ * randomness (initialization, dropout, shuffling, augmentation) and can be compared pairwise.
+ */
+export function runSeeds(seed: number, run: number): Seeds {
+  return {
+    init: deriveSeed(run, 'init'),
+    dropout: deriveSeed(run, 'dropout'),
+    split: deriveSeed(seed, 'split'),
+    shuffle: deriveSeed(run, 'shuffle'),
+    augment: deriveSeed(run, 'augment'),
+    report: deriveSeed(seed, 'report'),
+  };
+}
+
+/**
+ * The seed of every run, run 0 first: the listed `train.seeds`, or the experiment seed followed by
+ * `deriveSeed(seed, 'repeat/<i>')` for i = 1 … repeats − 1. One run, unlisted: the experiment seed.
+ */
+export function runSeedList(seed: number, train: { repeats: number; seeds?: number[] | undefined } | undefined): number[] {
+  if (train?.seeds) return [...train.seeds];
+  return Array.from({ length: train?.repeats ?? 1 }, (_, i) => (i === 0 ? seed : deriveSeed(seed, `repeat/${i}`)));
+}
+
 /** Validated experiment + origin → the spec every later stage consumes. */
 export function normalizeExperiment(input: ExperimentInput, origin: ExperimentOrigin): ExperimentSpec {
   const { seed, data, train } = input;
+  const runs = runSeedList(seed, train).map((run): RunSeeds => ({ seed: run, seeds: runSeeds(seed, run) }));
   return {
     id: origin.id,
     file: origin.file,
@@ -244,14 +271,8 @@ export function normalizeExperiment(input: ExperimentInput, origin: ExperimentOr
     title: input.title,
     description: input.description,
     seed,
-    seeds: {
-      init: deriveSeed(seed, 'init'),
-      dropout: deriveSeed(seed, 'dropout'),
-      split: deriveSeed(seed, 'split'),
-      shuffle: deriveSeed(seed, 'shuffle'),
-      augment: deriveSeed(seed, 'augment'),
-      report: deriveSeed(seed, 'report'),
-    },
+    seeds: runs[0]!.seeds,
+    ...(runs.length > 1 && { runs }),
     data: {
       source: data.source,
       ...(data.path !== undefined && { path: resolve(dirname(origin.file), data.path), pathAsWritten: data.path }),

@@ -240,6 +240,11 @@ export const modelSchema = z.strictObject({
     .optional(),
 });
 
+// Capped at 2^32-1: deriveSeed works on uint32, so larger seeds would silently collide.
+const seed = int(0, 4294967295);
+/** The most runs one experiment may train (`train.repeats`, `train.seeds`). */
+export const MAX_RUNS = 100;
+
 export const trainSchema = z.strictObject({
   epochs: int(1, 10000),
   batchSize: int(1, 65536).default(32),
@@ -259,6 +264,9 @@ export const trainSchema = z.strictObject({
   labelSmoothing: z.number().min(0).lt(1).default(0),
   classWeights: z.union([z.literal('balanced'), z.record(z.string(), z.number().gt(0))]).optional(),
   fineTune: z.strictObject({ epochs: int(1, 10000), learningRate: z.number().gt(0), unfreeze: layerSelector.default('all') }).optional(),
+  // Repeated runs: how many (seeds drawn from `seed`), or the seeds themselves; one of the two (checks.ts).
+  repeats: int(1, MAX_RUNS).default(1),
+  seeds: z.array(seed).min(1).max(MAX_RUNS).optional(),
 });
 
 /** `auto`, one layer name, or a list of names. */
@@ -313,8 +321,7 @@ export const experimentSchema = z.strictObject({
   id: z.string().regex(ID_PATTERN).optional(),
   title: z.string(),
   description: z.string().default(''),
-  // Capped at 2^32-1: deriveSeed works on uint32, so larger seeds would silently collide.
-  seed: z.number().int().min(0).max(4294967295).default(42),
+  seed: seed.default(42),
   data: dataSchema,
   model: modelSchema,
   // Absent exactly when model.load imports a trained model (checks.ts).

@@ -328,7 +328,11 @@ export interface ReportSpec {
   embedding: { images: number; methods: ('pca' | 'umap')[] };
 }
 
-/** Seeds derived by name from the experiment seed (see lib/rng.ts `deriveSeed`). */
+/**
+ * Seeds derived by name (see lib/rng.ts `deriveSeed`): `split` and `report` from the experiment
+ * seed, the training streams (init, dropout, shuffle, augment) from the run's seed, which is the
+ * experiment seed unless `train.seeds` lists others.
+ */
 export interface Seeds {
   init: number;
   dropout: number;
@@ -337,6 +341,16 @@ export interface Seeds {
   augment: number;
   /** Which test images the report shows and explains, and the randomness of explanation methods. */
   report: number;
+}
+
+/**
+ * One training run of a repeated experiment (`train.repeats`, `train.seeds`). Runs differ only in
+ * their training seeds: every run sees the same split, so all are evaluated on the same test set.
+ */
+export interface RunSeeds {
+  /** The run's seed (the experiment seed, `deriveSeed(seed, 'repeat/<i>')`, or a listed seed). */
+  seed: number;
+  seeds: Seeds;
 }
 
 export interface ExperimentSpec {
@@ -349,7 +363,14 @@ export interface ExperimentSpec {
   title: string;
   description: string;
   seed: number;
+  /** Run 0's seeds: the run every figure, explanation and the published model come from. */
   seeds: Seeds;
+  /**
+   * Every run when the experiment is trained more than once (`train.repeats` > 1, or two or more
+   * `train.seeds`), run 0 first (its `seeds` are `seeds` above). Absent for one run, so a single
+   * run's spec, keys and report are those of an experiment that never mentions repeats.
+   */
+  runs?: RunSeeds[];
   data: {
     source: SourceName;
     /**

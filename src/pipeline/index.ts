@@ -9,6 +9,8 @@
  *     3. train     stages/train.ts    → model + history    [runs/<train key>]
  *     or import    stages/import.ts   → the same, from a model file (model.load)   [runs/<import key>]
  *     4. analyze   stages/analyze.ts  → test metrics       [analysis/<analysis key>]
+ *        repeats   stages/repeats.ts  → runs 2…N (train.repeats): train + analyze each, the curves of all
+ *                                       [runs/, analysis/ per run; figures/<repeated curves key>]
  *     5. figures   stages/figures.ts  → SVG/PNG/data       [figures/<figures key>]
  *        explain   stages/explain.ts  → interpretability   [figures/<explain key>]
  *   then
@@ -37,6 +39,7 @@ import { divergedRun } from './stages/diverged.ts';
 import { TrainingDiverged } from '../engine/train.ts';
 import { compareExperiment, compareStage, type CompareExperiment } from './stages/compare.ts';
 import { trainStage } from './stages/train.ts';
+import { repeatsStage, withRepeatedCurves } from './stages/repeats.ts';
 import { chanceWarning, importStage } from './stages/import.ts';
 import { openStore, type Store } from './store.ts';
 import type { RemoteRequest } from '../remote/open.ts';
@@ -122,7 +125,9 @@ async function runExperiment(ctx: PipelineContext, spec: ExperimentSpec): Promis
     const warning = chanceWarning(analysis.metrics.accuracy, dataset.classes.length, spec.data.normalize);
     if (warning) ctx.log.warn(`${spec.id}: ${warning}`);
   }
-  const figures = await figuresStage(ctx, {
+  // The seam for repeated runs: the other seeds train and evaluate here; everything below is run 0's.
+  const repeats = spec.runs ? await repeatsStage(ctx, { ...trained(spec), runs: spec.runs }, dataset, { run, analysis }) : undefined;
+  const runFigures = await figuresStage(ctx, {
     analysisKey: analysis.key,
     history: run.facts.history,
     phases: run.facts.phases,
@@ -135,6 +140,7 @@ async function runExperiment(ctx: PipelineContext, spec: ExperimentSpec): Promis
     layers: run.facts.summary.layers,
     imported: run.facts.imported !== undefined,
   });
+  const figures = withRepeatedCurves(runFigures, repeats);
   const explained = await explainStage(ctx, spec, dataset, run, analysis);
   // Only the test split is kept for the comparison, not the whole dataset.
   const { source, classes, shape, test } = dataset;
@@ -164,6 +170,7 @@ async function runExperiment(ctx: PipelineContext, spec: ExperimentSpec): Promis
     dataViews,
     figures,
     explained,
+    ...(repeats && { repeats }),
   };
   return { result, compare };
 }
@@ -236,7 +243,10 @@ async function runLoaded(specs: ExperimentSpec[], options: RunOptions, effects: 
       compared.push(compare);
       const m = result.analysis.metrics;
       const took = formatDuration((clock.now() - started) / 1000);
-      log.status(spec.id, result.run.cached ? 'cached' : 'fresh', `test accuracy ${m.accuracy.toFixed(4)}, loss ${m.loss.toFixed(4)} (${took})`);
+      const runs = result.repeats?.runs ?? [result.run];
+      const mean = result.repeats?.metrics['accuracy'];
+      const over = mean ? `; over ${runs.length} runs ${mean.mean.toFixed(4)} ± ${mean.std.toFixed(4)}` : '';
+      log.status(spec.id, runs.every((r) => r.cached) ? 'cached' : 'fresh', `test accuracy ${m.accuracy.toFixed(4)}, loss ${m.loss.toFixed(4)}${over} (${took})`);
     } catch (thrown) {
       const error = fsUserError(thrown, `the experiment ${spec.id}`, options.cacheDir) ?? thrown;
       const message = error instanceof Error ? error.message : String(error);

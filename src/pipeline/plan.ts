@@ -5,6 +5,8 @@
  *                  + backend family + effective replica count
  *   analysis key = train key + analysis code
  *   figures key  = analysis key + render code + figure-relevant config (class names, title)
+ *   repeated runs: each run has its own train key (its training seeds differ, the split does not);
+ *   the curves of all runs are keyed by every run's train key + render code
  *
  * So restyling a chart re-renders figures but never retrains a model.
  */
@@ -96,6 +98,11 @@ export function analysisKey(train: string): string {
 export function figuresKey(analysis: string, classes: string[], report: { samples: number; topK: number; calibrationBins: number }, seed: number): string {
   const settings = { samples: report.samples, topK: report.topK, calibrationBins: report.calibrationBins };
   return sha256(JSON.stringify({ analysis, classes, settings, seed, code: codeVersion(['render', 'analysis', 'pipeline/stages']) }));
+}
+
+/** The key of a repeated experiment's training curves: every run's train key (its history and phases, in run order) and the drawing code. */
+export function repeatedCurvesKey(trainKeys: readonly string[]): string {
+  return sha256(JSON.stringify({ kind: 'repeated-curves', runs: trainKeys, code: codeVersion(['render', 'pipeline/stages']) }));
 }
 
 /** The data views key: the exact images (dataset digest), the data settings shown, the picking seed and the drawing code. */

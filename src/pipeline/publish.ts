@@ -3,6 +3,7 @@
  *
  *   <reportDir>/report.json                       (site/report.ts schema)
  *   <reportDir>/experiments/<id>/data/…           metrics.json predictions.csv history.csv manifest.json experiment.yaml
+ *                                                 (+ repeats.csv for a repeated experiment)
  *   <reportDir>/experiments/<id>/model/…          model.json weights.bin
  *   <reportDir>/experiments/<id>/figures/…        <name>.svg|png|csv|json
  *   <reportDir>/experiments/<id>/images/test/…    <index>.png, the test images that have pages
@@ -30,6 +31,7 @@ import { configHash } from './plan.ts';
 import { pickSamples } from './stages/figures.ts';
 import type { CompareArtifact } from './stages/compare.ts';
 import type { DivergedRun } from './stages/diverged.ts';
+import { repeatsCsv, repeatsEntry, type RepeatsArtifact } from './stages/repeats.ts';
 import { socialCard } from '../render/cards/card.ts';
 import { cardInput } from '../render/cards/from-entry.ts';
 import { sha256 } from './store.ts';
@@ -67,6 +69,8 @@ export interface ExperimentResult {
   figures: FiguresArtifact;
   /** Interpretability figures and their summary. */
   explained: ExplainArtifact;
+  /** Every run of a repeated experiment (`train.repeats`); `run`, `analysis` and the figures are its first. */
+  repeats?: RepeatsArtifact;
 }
 
 export interface FailedResult {
@@ -161,6 +165,7 @@ function experimentFiles(r: ExperimentResult, manifest: RunManifest): Map<string
     [`${base}/model/model.json`, r.run.saved.modelJson],
     [`${base}/model/weights.bin`, r.run.saved.weights],
   ]);
+  if (r.repeats) files.set(`${base}/data/repeats.csv`, repeatsCsv(r.repeats));
   for (const set of [r.dataViews, r.figures, r.explained]) for (const [name, bytes] of set.files) files.set(`${base}/figures/${name}`, bytes);
   return files;
 }
@@ -236,7 +241,8 @@ function entryOf(r: ExperimentResult, manifest: RunManifest, options: { perCell:
     ...(r.run.facts.trainedAt !== undefined && { date: r.run.facts.trainedAt }),
     ...testPages(r, samples, options.perCell),
     downloads: [
-      { label: 'Test metrics (metrics.json)', path: 'data/metrics.json' },
+      { label: `Test metrics${r.repeats ? ' of the first run' : ''} (metrics.json)`, path: 'data/metrics.json' },
+      ...(r.repeats ? [{ label: `Test metrics of each of the ${r.repeats.runs.length} runs (repeats.csv)`, path: 'data/repeats.csv' }] : []),
       { label: 'Test predictions (predictions.csv)', path: 'data/predictions.csv' },
       ...(r.run.facts.history.length > 0 ? [{ label: `${r.run.facts.imported ? 'Imported training' : 'Training'} history (history.csv)`, path: 'data/history.csv' }] : []),
       { label: 'Reproducibility manifest (manifest.json)', path: 'data/manifest.json' },
@@ -244,6 +250,7 @@ function entryOf(r: ExperimentResult, manifest: RunManifest, options: { perCell:
       { label: `${r.run.facts.imported ? 'Imported' : 'Trained'} model, TensorFlow.js layers format (model.json)`, path: 'model/model.json' },
       { label: 'Model weights (weights.bin)', path: 'model/weights.bin' },
     ],
+    ...(r.repeats && { repeats: repeatsEntry(r.repeats) }),
   };
 }
 

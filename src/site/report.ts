@@ -259,6 +259,24 @@ export const ExperimentEntrySchema = z.object({
   figures: z.array(FigureSchema),
   /** Published data files, relative to the experiment's directory. */
   downloads: z.array(z.object({ label: z.string(), path: z.string() })),
+  /**
+   * A repeated experiment (`train.repeats` > 1 or several `train.seeds`): the runs differ only in
+   * their training seeds and share the test set. `seeds`: each run's seed, the first being the run
+   * every figure, explanation, sample and the published model come from. `metrics`: every scalar
+   * of metrics.json, named by its path there (`accuracy`, `loss`, `top_k_accuracy.3`,
+   * `macro_avg.f1`, `weighted_avg.recall`, `roc_auc.macro`, `ece`, `per_class.<class>.precision`,
+   * …; one undefined in any run, such as the AUC of a class absent from the test set, is left out),
+   * each with every run's value (in seed order), their mean and sample standard deviation (n − 1).
+   * `histories`: each run's history, in seed order. Absent for a single run. The same values are
+   * published one row per run as `data/repeats.csv`.
+   */
+  repeats: z
+    .object({
+      seeds: z.array(z.number()),
+      metrics: z.record(z.string(), z.object({ mean: z.number(), std: z.number(), values: z.array(z.number()) })),
+      histories: z.array(z.array(HistoryRowSchema)),
+    })
+    .optional(),
 });
 export type ExperimentEntry = z.infer<typeof ExperimentEntrySchema>;
 

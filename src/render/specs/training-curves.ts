@@ -6,6 +6,10 @@
  * Pure: history rows in, a vega-lite spec (and alt text) out. The rows are embedded unchanged as
  * the spec's data; each panel folds its two columns into (series, value) itself, so the spec's
  * data is exactly the history the reader can download.
+ *
+ * A repeated experiment (`train.repeats`) draws the same panels from one row per epoch holding
+ * each series' mean over the runs and its standard deviation (`BandRow`): the line is the mean,
+ * a translucent band spans mean ± one standard deviation (clipped to the value's range).
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ExperimentEntry, HistoryRow } from '../../site/report.ts';
@@ -42,8 +46,25 @@ const PANEL = { width: 300, height: 220 } as const;
 const TRAIN = 'Training';
 const VALIDATION = 'Validation';
 
+/** What the panels read of a row: one run's history row, or the mean of several runs (BandRow). */
+type CurveRow = Pick<HistoryRow, 'epoch' | 'loss' | 'accuracy' | 'val_loss' | 'val_accuracy'>;
+
+/**
+ * One epoch of repeated runs: each series' mean over the runs that reached the epoch (early
+ * stopping can end runs at different epochs) and its sample standard deviation (n − 1), null
+ * where fewer than two runs have a value.
+ */
+export interface BandRow extends CurveRow {
+  /** Runs that reached this epoch. */
+  runs: number;
+  loss_std: number | null;
+  accuracy_std: number | null;
+  val_loss_std: number | null;
+  val_accuracy_std: number | null;
+}
+
 /** Whether any epoch has a validation loss or accuracy. */
-export function hasValidation(rows: readonly HistoryRow[]): boolean {
+export function hasValidation(rows: readonly CurveRow[]): boolean {
   return rows.some((r) => r.val_loss !== null || r.val_accuracy !== null);
 }
 
@@ -72,6 +93,37 @@ export function markLayers(marks: readonly TrainingMark[], domain: number[]): ob
 
 /** Vega-lite spec: two panels (Loss, Accuracy), one line with points per series, shared legend; `marks` as rules. */
 export function trainingCurvesSpec(rows: readonly HistoryRow[], marks: readonly TrainingMark[] = []): TopLevelSpec {
+  return curvesSpec(rows, marks, false);
+}
+
+/**
+ * The training curves of repeated runs: the same panels drawn from `bands` (one row per epoch),
+ * each line the mean over the runs with a band of ± one standard deviation; `marks` are the
+ * events every run shares.
+ */
+export function repeatedCurvesSpec(bands: readonly BandRow[], marks: readonly TrainingMark[] = []): TopLevelSpec {
+  return curvesSpec(bands, marks, true);
+}
+
+/**
+ * The band under each series: mean ± std of the folded value, clipped to where the value can lie
+ * (a loss is never negative, an accuracy never above 1). Drawn first, so the line sits on top.
+ */
+function bandLayer(train: 'loss' | 'accuracy', title: string): object {
+  return {
+    transform: [
+      { calculate: "datum[datum.key + '_std']", as: 'std' },
+      { filter: 'isValid(datum.std) && isFinite(datum.std)' },
+      { calculate: 'max(0, datum.value - datum.std)', as: 'lo' },
+      { calculate: train === 'accuracy' ? 'min(1, datum.value + datum.std)' : 'datum.value + datum.std', as: 'hi' },
+    ],
+    mark: { type: 'area', fillOpacity: 0.2 },
+    // An area has no stroke to dash: null drops the panel's strokeDash for this layer.
+    encoding: { y: { field: 'lo', type: 'quantitative', title }, y2: { field: 'hi' }, strokeDash: null },
+  };
+}
+
+function curvesSpec(rows: readonly CurveRow[], marks: readonly TrainingMark[], bands: boolean): TopLevelSpec {
   const validation = hasValidation(rows);
   const series = validation ? [TRAIN, VALIDATION] : [TRAIN];
   const epochs = rows.map((r) => r.epoch);
@@ -120,6 +172,7 @@ export function trainingCurvesSpec(rows: readonly HistoryRow[], marks: readonly 
       },
     },
     layer: [
+      ...(bands ? [bandLayer(train, title)] : []),
       { mark: { type: 'line', strokeWidth: 2 } },
       ...(pointSize > 0 ? [{ mark: { type: 'point', filled: true, size: pointSize, opacity: 1 } }] : []),
     ],
@@ -156,7 +209,7 @@ interface Trajectory {
   values: number[];
 }
 
-function trajectory(rows: readonly HistoryRow[], pick: (r: HistoryRow) => number | null): Trajectory {
+function trajectory<R extends CurveRow>(rows: readonly R[], pick: (r: R) => number | null): Trajectory {
   const t: Trajectory = { epochs: [], values: [] };
   for (const r of rows) {
     const v = pick(r);
@@ -182,7 +235,7 @@ function movement(t: Trajectory): string {
  * best epoch, then the loss. E.g. "Validation accuracy rises from 0.71 to 0.90 over 10 epochs;
  * best 0.91 at epoch 8. Training loss falls from 0.62 to 0.21; validation loss falls from 0.55 to 0.30."
  */
-export function trainingCurvesAlt(rows: readonly HistoryRow[], marks: readonly TrainingMark[] = []): string {
+export function trainingCurvesAlt(rows: readonly CurveRow[], marks: readonly TrainingMark[] = []): string {
   if (rows.length === 0) return 'Training curves: no epochs were recorded.';
   const validation = hasValidation(rows);
   const n = rows.length;
@@ -214,4 +267,26 @@ export function trainingCurvesAlt(rows: readonly HistoryRow[], marks: readonly T
   if (!validation) sentences.push('No validation set was used.');
   if (marks.length > 0) sentences.push(`Marked: ${marks.map(markPhrase).join('; ')}.`);
   return sentences.join(' ');
+}
+
+/**
+ * Alt text of the repeated runs' curves: how many runs and what the band is, the mean curves as
+ * trainingCurvesAlt words them, then the spread at the last epoch every run reached. E.g. "Mean of
+ * 3 runs, with a band of ± one standard deviation. Validation accuracy rises … At epoch 10, the
+ * last all 3 runs reached, validation accuracy is 0.90 ± 0.01 and validation loss 0.30 ± 0.02."
+ */
+export function repeatedCurvesAlt(bands: readonly BandRow[], marks: readonly TrainingMark[] = []): string {
+  const runs = Math.max(0, ...bands.map((b) => b.runs));
+  const head = `Mean of ${plural(runs, 'run')}, with a band of ± one standard deviation. ${trainingCurvesAlt(bands, marks)}`;
+  const last = [...bands].reverse().find((b) => b.runs === runs);
+  if (!last) return head;
+  const value = (mean: number | null, std: number | null) => (mean === null ? undefined : `${fmtValue(mean)}${std === null ? '' : ` ± ${fmtValue(std)}`}`);
+  const validation = hasValidation(bands);
+  const split = validation ? 'validation' : 'training';
+  const accuracy = validation ? value(last.val_accuracy, last.val_accuracy_std) : value(last.accuracy, last.accuracy_std);
+  const loss = validation ? value(last.val_loss, last.val_loss_std) : value(last.loss, last.loss_std);
+  const said = [accuracy && `${split} accuracy is ${accuracy}`, loss && `${accuracy ? '' : `${split} `}loss ${accuracy ? '' : 'is '}${loss}`].filter(Boolean).join(' and ');
+  if (!said) return head;
+  const where = last === bands.at(-1) ? `At the last epoch (${last.epoch})` : `At epoch ${last.epoch}, the last all ${runs} runs reached`;
+  return `${head} ${where}, ${said}.`;
 }

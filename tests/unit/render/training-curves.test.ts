@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { trainingCurvesAlt, trainingCurvesSpec, trainingMarks, type HistoryRow } from '../../../src/render/specs/training-curves.ts';
+import { renderVegaLite } from '../../../src/render/vega.ts';
+import { repeatedCurvesAlt, repeatedCurvesSpec, trainingCurvesAlt, trainingCurvesSpec, trainingMarks, type BandRow, type HistoryRow } from '../../../src/render/specs/training-curves.ts';
 
 const row = (epoch: number, loss: number, accuracy: number, val_loss: number | null, val_accuracy: number | null): HistoryRow => ({
   epoch, loss, accuracy, val_loss, val_accuracy, lr: 0.001,
@@ -112,5 +114,85 @@ describe('trainingCurvesAlt', () => {
 
   it('no epochs', () => {
     expect(trainingCurvesAlt([])).toBe('Training curves: no epochs were recorded.');
+  });
+});
+
+describe('the single-run figure is unchanged by repeated runs', () => {
+  it('trainingCurvesSpec gives exactly the JSON it gave before repeated runs existed (golden from that commit)', () => {
+    // training-curves.golden.json was written by the code before `repeatedCurvesSpec` was added.
+    const golden = readFileSync(new URL('./training-curves.golden.json', import.meta.url), 'utf8');
+    const now = JSON.stringify({ rising: trainingCurvesSpec(rising, [{ epoch: 2, kind: 'restored' }, { epoch: 3, kind: 'stopped' }]), noValidation: trainingCurvesSpec(noValidation) }, null, 2);
+    expect(`${now}\n`).toBe(golden);
+  });
+});
+
+/** Means and sample standard deviations of three runs, worked by hand: loss (0.5, 0.6, 0.7) → 0.6 ± 0.1. */
+const bands: BandRow[] = [
+  { epoch: 1, runs: 3, loss: 0.6, loss_std: 0.1, accuracy: 0.8, accuracy_std: 0.05, val_loss: 0.7, val_loss_std: 0.2, val_accuracy: 0.97, val_accuracy_std: 0.04 },
+  { epoch: 2, runs: 3, loss: 0.05, loss_std: 0.1, accuracy: 0.9, accuracy_std: 0.02, val_loss: 0.5, val_loss_std: 0.1, val_accuracy: 0.9, val_accuracy_std: 0.01 },
+  // Early stopping ended two runs: one run, no spread.
+  { epoch: 3, runs: 1, loss: 0.4, loss_std: null, accuracy: 0.92, accuracy_std: null, val_loss: 0.45, val_loss_std: null, val_accuracy: 0.91, val_accuracy_std: null },
+];
+
+/** The area items vega draws, with the values they span: [series key, epoch, lo, hi]. */
+async function bandItems(spec: object): Promise<[string, number, number, number][]> {
+  const vl = await import('vega-lite');
+  const vega = await import('vega');
+  const view = new vega.View(vega.parse(vl.compile(spec as never).spec), { renderer: 'none' });
+  await view.runAsync();
+  const out: [string, number, number, number][] = [];
+  type Node = { marktype?: string; items?: Node[]; datum?: Record<string, unknown> };
+  const walk = (node: Node) => {
+    for (const item of node.items ?? []) {
+      const d = item.datum;
+      if (node.marktype === 'area' && d) out.push([d['key'] as string, d['epoch'] as number, d['lo'] as number, d['hi'] as number]);
+      walk(item);
+    }
+  };
+  walk((view.scenegraph() as unknown as { root: Node }).root);
+  view.finalize();
+  return out;
+}
+
+describe('repeatedCurvesSpec', () => {
+  it('embeds the band rows unchanged as the data and keeps the panels, series and legend of the single-run figure', () => {
+    const spec = repeatedCurvesSpec(bands) as unknown as { data: { values: unknown } };
+    expect(spec.data.values).toEqual(bands);
+    const [loss, acc] = panels(spec);
+    expect(loss!.transform[0]!.fold).toEqual(['loss', 'val_loss']);
+    expect(acc!.transform[0]!.fold).toEqual(['accuracy', 'val_accuracy']);
+    expect(loss!.encoding.color!.scale!.domain).toEqual(['Training', 'Validation']);
+  });
+
+  it('draws under each line a band from mean − std to mean + std, a loss never below 0, an accuracy never above 1, and none where one run is left', async () => {
+    const items = await bandItems(repeatedCurvesSpec(bands));
+    const byKey = (key: string) => items.filter((i) => i[0] === key).map(([, epoch, lo, hi]) => [epoch, Number(lo.toFixed(10)), Number(hi.toFixed(10))]);
+    expect(byKey('loss')).toEqual([[1, 0.5, 0.7], [2, 0, 0.15]]);
+    expect(byKey('val_loss')).toEqual([[1, 0.5, 0.9], [2, 0.4, 0.6]]);
+    expect(byKey('accuracy')).toEqual([[1, 0.75, 0.85], [2, 0.88, 0.92]]);
+    expect(byKey('val_accuracy')).toEqual([[1, 0.93, 1], [2, 0.89, 0.91]]);
+  });
+
+  it('names the runs, the band and the spread at the last epoch every run reached in the alt text', () => {
+    expect(repeatedCurvesAlt(bands)).toBe(
+      'Mean of 3 runs, with a band of ± one standard deviation. Validation accuracy falls from 0.97 to 0.91 over 3 epochs; best 0.97 at epoch 1. ' +
+        'Training loss falls from 0.60 to 0.40; validation loss falls from 0.70 to 0.45. At epoch 2, the last all 3 runs reached, validation accuracy is 0.90 ± 0.01 and loss 0.50 ± 0.10.',
+    );
+    expect(repeatedCurvesAlt(bands.slice(0, 2))).toMatch(/ At the last epoch \(2\), validation accuracy is 0\.90 ± 0\.01 and loss 0\.50 ± 0\.10\.$/);
+    const noValidation = bands.slice(0, 2).map((b) => ({ ...b, val_loss: null, val_loss_std: null, val_accuracy: null, val_accuracy_std: null }));
+    expect(repeatedCurvesAlt(noValidation)).toMatch(/No validation set was used\. At the last epoch \(2\), training accuracy is 0\.90 ± 0\.02 and loss 0\.05 ± 0\.10\.$/);
+  });
+
+  it('renders without warnings: the band drops the dashes an area cannot draw', async () => {
+    const warnings: unknown[] = [];
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args);
+    try {
+      const { svg } = await renderVegaLite(repeatedCurvesSpec(bands, [{ epoch: 2, kind: 'stopped' }]));
+      expect(svg.match(/fill-opacity="0.2"/g)).toHaveLength(4);
+    } finally {
+      console.warn = original;
+    }
+    expect(warnings).toEqual([]);
   });
 });
