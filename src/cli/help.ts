@@ -23,6 +23,7 @@ const OPTIONS = {
   url: ['--url URL', 'download from this mirror instead of the official address'],
   quiet: ['--quiet', 'print only warnings and errors'],
   json: ['--json', 'print machine-readable log lines'],
+  md: ['--md', 'write GitHub-flavoured Markdown (a pull-request comment)'],
   help: ['-h, --help', 'show this help'],
 } as const satisfies Record<string, OptionRow>;
 
@@ -95,6 +96,19 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     options: [OPTIONS.cache, OPTIONS.url, OPTIONS.quiet, OPTIONS.help],
     examples: ['convlens datasets fetch cifar10', 'convlens datasets fetch cifar10 --url https://mirror.example/cifar-10-binary.tar.gz'],
   },
+  diff: {
+    usage: 'convlens diff A B [--md | --json] [options]',
+    description:
+      'Compare two experiments: metrics with their differences (B - A), per-class precision/recall/F1, prediction\n' +
+      'flips (right to wrong, wrong to right, per class pair), McNemar\'s test and bootstrap 95% confidence intervals\n' +
+      'of the accuracy and macro-F1 differences (2000 paired resamples, seed 0). A and B are experiment ids of the\n' +
+      'built report in <cache>/report, report directories or built sites (anything with report.json at its root),\n' +
+      'or DIR:ID. Two directories alone compare every experiment id they share. Reads only report.json and\n' +
+      'predictions.csv. On different test sets only the metrics are compared, and the output says why (exit 0).\n' +
+      'Output: text, --md (Markdown for a pull-request comment) or --json (a stable shape, see docs/diff.md).',
+    options: [OPTIONS.cache, OPTIONS.md, ['--json', 'write the documented JSON object instead of text'], OPTIONS.help],
+    examples: ['convlens diff fashion-mnist-cnn fashion-mnist-wide', 'convlens diff main-site/ dist/ --md > comment.md', 'convlens diff main-site/:fashion-mnist-cnn fashion-mnist-cnn --json'],
+  },
   help: {
     usage: 'convlens help [COMMAND]',
     description: 'Show the help of a command, or the list of commands.',
@@ -135,6 +149,7 @@ Commands:
   clean                    remove the cache directory
   bench                    training and inference throughput of the benchmark models
   datasets fetch cifar10   download CIFAR-10 into the cache (--url URL for a mirror)
+  diff A B                 compare two experiments: deltas, flips, McNemar, confidence intervals
   help [COMMAND]           show the help of a command
 
 Options:

@@ -18,6 +18,7 @@ const COMMANDS = {
   clean: () => import('./commands/clean.ts'),
   bench: () => import('./commands/bench.ts'),
   datasets: () => import('./commands/datasets.ts'),
+  diff: () => import('./commands/diff.ts'),
 } as const;
 
 function parse(argv: string[]): CliOptions {
@@ -40,6 +41,7 @@ function parse(argv: string[]): CliOptions {
       url: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      md: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
     },

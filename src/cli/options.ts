@@ -24,7 +24,10 @@ export interface CliOptions {
   /** `datasets fetch`: where to download from instead of the official address. */
   url?: string;
   quiet: boolean;
+  /** Machine-readable log lines (`run`, `build`, `bench`); for `diff`, the JSON output. */
   json: boolean;
+  /** `diff`: GitHub-flavoured Markdown output. */
+  md: boolean;
   help: boolean;
   /** `--version`/`-v`: print convlens's version and exit. */
   version: boolean;

@@ -94,8 +94,8 @@ describe('convlens --version and --help', () => {
     expect(await cli('help', 'frob')).toEqual({
       code: 1,
       out: '',
-      err: 'There is no command "frob" to show help for. Use one of: init, check, run, build, clean, bench, datasets, help.\n',
+      err: 'There is no command "frob" to show help for. Use one of: init, check, run, build, clean, bench, datasets, diff, help.\n',
     });
-    expect((await cli('frob', '--help')).err).toBe('Unknown command "frob". Use one of: init, check, run, build, clean, bench, datasets (run "convlens --help" for details).\n');
+    expect((await cli('frob', '--help')).err).toBe('Unknown command "frob". Use one of: init, check, run, build, clean, bench, datasets, diff (run "convlens --help" for details).\n');
   });
 });

@@ -53,7 +53,7 @@ describe('convlens CLI', () => {
   it('an unknown command or backend is a user error (exit 1) naming the choices', async () => {
     const a = io();
     expect(await main(['frob'], a.io)).toBe(1);
-    expect(a.err.join('')).toBe('Unknown command "frob". Use one of: init, check, run, build, clean, bench, datasets (run "convlens --help" for details).\n');
+    expect(a.err.join('')).toBe('Unknown command "frob". Use one of: init, check, run, build, clean, bench, datasets, diff (run "convlens --help" for details).\n');
     const b = io();
     expect(await main(['run', '--backend', 'gpu', '--experiments', 'experiments'], b.io)).toBe(1);
     expect(b.err.join('')).toBe('Unknown backend "gpu" for --backend. Use one of: auto, tensorflow, wasm, cpu.\n');
