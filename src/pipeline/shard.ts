@@ -4,7 +4,8 @@
  * the experiment files alone.
  *
  *   1 estimate   each experiment's cost from its spec (estimateCost)
- *                  trained:  epochs × training images × forward FLOPs per image
+ *                  trained:  runs × epochs × training images × forward FLOPs per image
+ *                            (runs: train.repeats or the listed train.seeds, 1 otherwise)
  *                  imported: IMPORTED_FLOPS_PER_IMAGE × test images (evaluation only)
  *   2 assign     longest processing time first (assignShards): by cost descending, id as the
  *                tie-break, each to the least-loaded shard (the lowest index on a tie)
@@ -59,7 +60,9 @@ export interface CostEstimate {
   images: number;
   /** Forward FLOPs per image (multiply-add = 2). */
   flopsPerImage: number;
-  /** epochs × images × flopsPerImage, or images × flopsPerImage for an imported model. */
+  /** Training runs (`train.repeats`/`train.seeds`; 1 for an imported model). */
+  runs: number;
+  /** runs × epochs × images × flopsPerImage, or images × flopsPerImage for an imported model. */
   cost: number;
 }
 
@@ -192,11 +195,12 @@ export function flopsPerImage(spec: ExperimentSpec): number {
 export function estimateCost(spec: ExperimentSpec): CostEstimate {
   const images = estimatedImages(spec.data);
   if (spec.model.kind === 'imported' || spec.train === undefined) {
-    return { epochs: 0, images: images.test, flopsPerImage: IMPORTED_FLOPS_PER_IMAGE, cost: images.test * IMPORTED_FLOPS_PER_IMAGE };
+    return { epochs: 0, images: images.test, flopsPerImage: IMPORTED_FLOPS_PER_IMAGE, runs: 1, cost: images.test * IMPORTED_FLOPS_PER_IMAGE };
   }
   const epochs = spec.train.epochs + (spec.train.fineTune?.epochs ?? 0);
   const flops = flopsPerImage(spec);
-  return { epochs, images: images.train, flopsPerImage: flops, cost: epochs * images.train * flops };
+  const runs = spec.runs?.length ?? 1;
+  return { epochs, images: images.train, flopsPerImage: flops, runs, cost: runs * epochs * images.train * flops };
 }
 
 /** An item to place: an experiment id and its cost (any positive unit). */

@@ -51,12 +51,19 @@ describe('estimateCost', () => {
 
   it('cost = epochs × training images × FLOPs per image; fine-tuning epochs count', () => {
     const s = spec('small', SMALL);
-    expect(estimateCost(s)).toEqual({ epochs: 3, images: 54_000, flopsPerImage: flopsPerImage(s), cost: 3 * 54_000 * flopsPerImage(s) });
+    expect(estimateCost(s)).toEqual({ epochs: 3, images: 54_000, flopsPerImage: flopsPerImage(s), runs: 1, cost: 3 * 54_000 * flopsPerImage(s) });
+  });
+
+  it('repeated runs multiply the cost (train.repeats, or the listed seeds)', () => {
+    const withTrain = (extra: string) => SMALL.replace('train: { epochs: 3 }', `train: { epochs: 3, ${extra} }`);
+    const repeated = spec('rep', withTrain('repeats: 3'));
+    expect(estimateCost(repeated)).toMatchObject({ runs: 3, cost: 3 * estimateCost(spec('small', SMALL)).cost });
+    expect(estimateCost(spec('seeds', withTrain('seeds: [4, 5]')))).toMatchObject({ runs: 2, cost: 2 * estimateCost(spec('small', SMALL)).cost });
   });
 
   it('an imported model costs its test-set evaluation only', () => {
     const s = spec('imp', 'title: imp\ndata: { source: mnist, limit: { test: 300 } }\nmodel:\n  load: tests/fixtures/models/keras-h5/dl4j-cnn2d_101.h5\n');
-    expect(estimateCost(s)).toEqual({ epochs: 0, images: 300, flopsPerImage: IMPORTED_FLOPS_PER_IMAGE, cost: 300 * IMPORTED_FLOPS_PER_IMAGE });
+    expect(estimateCost(s)).toEqual({ epochs: 0, images: 300, flopsPerImage: IMPORTED_FLOPS_PER_IMAGE, runs: 1, cost: 300 * IMPORTED_FLOPS_PER_IMAGE });
   });
 
   it('ranks the bundled experiments as they train: the residual network costs more than the small CNN', async () => {
