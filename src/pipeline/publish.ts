@@ -176,14 +176,14 @@ function selectionInput(r: ExperimentResult): TestSelectionInput {
 }
 
 /** The test images with pages, and the confusion cells that list them. */
-function testPages(r: ExperimentResult, samples: number[], perCell: number): Pick<ExperimentEntry, 'tests' | 'confusionCells' | 'mistakes'> {
+function testPages(r: ExperimentResult, samples: number[], perCell: number, compared: readonly number[]): Pick<ExperimentEntry, 'tests' | 'confusionCells' | 'mistakes'> {
   const input = selectionInput(r);
   const confusionCells = selectCells(input, perCell);
   const mistakes = r.analysis.evaluation.mistakes.map((m) => m.index);
   // Every image a figure links to gets its page: the filters' top images and the points of the 2-D map.
   const explain = r.explained.summary;
   const linked = [...explain.filterTopImages.flatMap((t) => t.indices.flat()), ...(explain.embedding?.indices ?? [])];
-  const indices = pageIndices(confusionCells, samples, explain.images.map((i) => i.index), mistakes, linked);
+  const indices = pageIndices(confusionCells, samples, explain.images.map((i) => i.index), mistakes, linked, compared);
   const size = testImageSize(r.dataset.shape);
   const figures = new Map(r.explained.summary.images.map((i) => [i.index, i.figures]));
   return { confusionCells, mistakes, tests: indices.map((index) => testEntry(input, index, size, figures.get(index))) };
@@ -197,7 +197,7 @@ async function testImageFiles(r: ExperimentResult, tests: ExperimentEntry['tests
   return new Map(tests.map((t, i) => [`experiments/${r.spec.id}/${testImagePath(t.index)}`, pngs[i]!]));
 }
 
-function entryOf(r: ExperimentResult, manifest: RunManifest, options: { perCell: number; notes: string | undefined }): ExperimentEntry {
+function entryOf(r: ExperimentResult, manifest: RunManifest, options: { perCell: number; notes: string | undefined; compared: readonly number[] }): ExperimentEntry {
   const samples = pickSamples(r.analysis.evaluation.count, r.spec.report.samples, r.spec.seeds.report);
   const spec = isImported(r.spec) ? undefined : trained(r.spec);
   const objective = spec && objectiveText(spec);
@@ -239,7 +239,7 @@ function entryOf(r: ExperimentResult, manifest: RunManifest, options: { perCell:
     explain: r.explained.summary,
     ...(options.notes !== undefined && { notes: options.notes }),
     ...(r.run.facts.trainedAt !== undefined && { date: r.run.facts.trainedAt }),
-    ...testPages(r, samples, options.perCell),
+    ...testPages(r, samples, options.perCell, options.compared),
     downloads: [
       { label: `Test metrics${r.repeats ? ' of the first run' : ''} (metrics.json)`, path: 'data/metrics.json' },
       ...(r.repeats ? [{ label: `Test metrics of each of the ${r.repeats.runs.length} runs (repeats.csv)`, path: 'data/repeats.csv' }] : []),
@@ -264,6 +264,13 @@ export interface PublishOptions {
   comparison?: CompareArtifact;
 }
 
+/** The test images the compare page links for experiment `id` (its flips against the others): each needs its page. */
+function comparedImages(comparison: CompareArtifact | undefined, id: string): number[] {
+  return (comparison?.comparisons ?? []).flatMap((c) =>
+    c.pairs.filter((p) => p.a === id || p.b === id).flatMap((p) => [...p.flips.shown.rightToWrong, ...p.flips.shown.wrongToRight, ...p.flips.byPair.flatMap((b) => b.indices)]),
+  );
+}
+
 /** Write the report directory for these results, replacing any previous one atomically. */
 export async function publishReport(reportDir: string, results: ExperimentResult[], failed: FailedResult[], options: PublishOptions = {}): Promise<Report> {
   const report: Report = ReportSchema.parse({
@@ -283,7 +290,7 @@ export async function publishReport(reportDir: string, results: ExperimentResult
     }
     for (const r of results) {
       const manifest = manifestOf(r);
-      const entry = entryOf(r, manifest, { perCell: options.perCell ?? DEFAULT_PER_CELL, notes: await readNotes(r.spec.id, options.cwd) });
+      const entry = entryOf(r, manifest, { perCell: options.perCell ?? DEFAULT_PER_CELL, notes: await readNotes(r.spec.id, options.cwd), compared: comparedImages(options.comparison, r.spec.id) });
       // The social card is drawn from the entry itself (uncached: 20–30 ms).
       const { png } = await socialCard(cardInput(entry));
       entry.card = 'card.png';

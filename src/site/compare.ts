@@ -21,6 +21,15 @@ export interface CompareMetric {
   better: Better;
   /** The experiment's value, or null when it has none (no validation split, undefined AUC). */
   value(entry: ExperimentEntry): number | null;
+  /** Its name in `repeats.metrics` (a repeated experiment's mean ± sd), when the runs have it. */
+  repeated?(entry: ExperimentEntry): string;
+}
+
+/** Mean ± sd over a repeated experiment's runs of `metric` ("± 0.31 pp over 5 runs" under the value), or undefined. */
+export function repeatedSpread(entry: ExperimentEntry, metric: CompareMetric): { mean: number; std: number; runs: number } | undefined {
+  const name = metric.repeated?.(entry);
+  const m = name === undefined ? undefined : entry.repeats?.metrics[name];
+  return m ? { mean: m.mean, std: m.std, runs: m.values.length } : undefined;
 }
 
 const last = (e: ExperimentEntry) => e.history.at(-1);
@@ -28,12 +37,12 @@ const macroF1 = (e: ExperimentEntry) => e.metrics.report.macro.f1;
 
 /** The compared metrics, in table order. */
 export const COMPARE_METRICS: readonly CompareMetric[] = [
-  { key: 'accuracy', label: 'Test accuracy', kind: 'percent', better: 'higher', value: (e) => e.metrics.accuracy },
-  { key: 'loss', label: 'Test loss', kind: 'loss', better: 'lower', value: (e) => e.metrics.loss },
-  { key: 'top-k', label: 'Top-k accuracy', kind: 'percent', better: 'higher', value: (e) => e.metrics.topK.accuracy },
-  { key: 'macro-f1', label: 'Macro F1', kind: 'score', better: 'higher', value: macroF1 },
-  { key: 'auc', label: 'ROC AUC (macro)', kind: 'score', better: 'higher', value: (e) => e.metrics.auc.macro },
-  { key: 'ece', label: 'Calibration error (ECE)', kind: 'score', better: 'lower', value: (e) => e.metrics.ece },
+  { key: 'accuracy', label: 'Test accuracy', kind: 'percent', better: 'higher', value: (e) => e.metrics.accuracy, repeated: () => 'accuracy' },
+  { key: 'loss', label: 'Test loss', kind: 'loss', better: 'lower', value: (e) => e.metrics.loss, repeated: () => 'loss' },
+  { key: 'top-k', label: 'Top-k accuracy', kind: 'percent', better: 'higher', value: (e) => e.metrics.topK.accuracy, repeated: (e) => `top_k_accuracy.${e.metrics.topK.k}` },
+  { key: 'macro-f1', label: 'Macro F1', kind: 'score', better: 'higher', value: macroF1, repeated: () => 'macro_avg.f1' },
+  { key: 'auc', label: 'ROC AUC (macro)', kind: 'score', better: 'higher', value: (e) => e.metrics.auc.macro, repeated: () => 'roc_auc.macro' },
+  { key: 'ece', label: 'Calibration error (ECE)', kind: 'score', better: 'lower', value: (e) => e.metrics.ece, repeated: () => 'ece' },
   { key: 'val-loss', label: 'Final validation loss', kind: 'loss', better: 'lower', value: (e) => last(e)?.val_loss ?? null },
   { key: 'val-accuracy', label: 'Final validation accuracy', kind: 'percent', better: 'higher', value: (e) => last(e)?.val_accuracy ?? null },
   { key: 'params', label: 'Parameters', kind: 'count', better: null, value: (e) => e.model.params.total },

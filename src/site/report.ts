@@ -299,6 +299,9 @@ export type FailedEntry = z.infer<typeof FailedEntrySchema>;
  * The same test images through several models trained on the same test set (the compare page):
  * each model's prediction and Grad-CAM for every image.
  */
+/** A difference B − A on the full test set and its bootstrap interval. */
+const IntervalSchema = z.object({ delta: z.number(), low: z.number(), high: z.number() });
+
 export const ComparisonSchema = z.object({
   /** What the experiments share, e.g. "fashion-mnist test set". */
   dataset: z.string(),
@@ -313,6 +316,33 @@ export const ComparisonSchema = z.object({
       perExperiment: z.record(z.string(), z.object({ predicted: z.string(), confidence: z.number(), gradcam: z.string().optional() })),
     }),
   ),
+  /** ROC, precision–recall and reliability curves of every model overlaid (paths relative to the report root). */
+  figures: z.array(FigureSchema).default([]),
+  /** What changed from the group's first experiment (A) to each other one (B), on the paired test predictions. */
+  pairs: z
+    .array(
+      z.object({
+        a: z.string(),
+        b: z.string(),
+        flips: z.object({
+          rightToWrong: z.number(),
+          wrongToRight: z.number(),
+          bothWrongDifferently: z.number(),
+          /** The first test indices of each direction (each has a sample page in both experiments). */
+          shown: z.object({ rightToWrong: z.array(z.number()), wrongToRight: z.array(z.number()) }),
+          /** The most frequent (true, A's, B's) class triples among images whose prediction changed. */
+          byPair: z.array(z.object({ true: z.string(), a: z.string(), b: z.string(), count: z.number(), indices: z.array(z.number()) })),
+        }),
+        mcnemar: z.object({ b: z.number(), c: z.number(), statistic: z.number(), pValue: z.number(), discordant: z.boolean(), sentence: z.string() }),
+        accuracy: IntervalSchema,
+        macroF1: IntervalSchema,
+        perClass: z.array(z.object({ class: z.string(), precision: IntervalSchema, recall: IntervalSchema, f1: IntervalSchema })),
+        bootstrap: z.object({ resamples: z.number(), seed: z.number(), confidence: z.number() }),
+        /** B's confusion matrix minus A's. */
+        confusion: FigureSchema,
+      }),
+    )
+    .default([]),
 });
 
 export const ReportSchema = z.object({

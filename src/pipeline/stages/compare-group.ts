@@ -78,7 +78,7 @@ export async function compareGroup(ctx: PipelineContext, group: TestSetGroup, me
   };
   files.set('gradcam.json', Buffer.from(JSON.stringify(about, null, 2) + '\n'));
   return {
-    comparison: { dataset: `${data.source} test set (${fmtCount(test.count)} images)`, experiments: members.map((e) => e.id), images: rows },
+    comparison: { dataset: `${data.source} test set (${fmtCount(test.count)} images)`, experiments: members.map((e) => e.id), images: rows, figures: [], pairs: [] },
     files,
   };
 }

@@ -11,6 +11,9 @@
  *   4. Grad-CAM  each model on those images, for the class it predicted (compare-cams.ts)
  *   5. pictures  each image, and each model's map over it on one colour scale per image
  *                (compare-overlays.ts)                          [figures/<comparison key>]
+ *   6. changes   the first experiment against each other one: flips, McNemar, bootstrap
+ *                intervals, the confusion-matrix difference; every model's ROC, PR and
+ *                reliability curves overlaid (compare-pairs.ts)  [figures/<pairs key>]
  *
  * Output: report.json's `figures` and `comparisons` and the files they name, keyed by path
  * relative to the report root (`figures/comparison-metrics.svg`, `compare/<group>/<index>.png`,
@@ -103,6 +106,12 @@ export function comparisonKey(group: TestSetGroup, members: readonly CompareExpe
   return sha256(JSON.stringify({ stage: 'comparison', testSet: group.digest, models, images, seed: groupSeed(members), code: codeVersion(['analysis', 'engine', 'model', 'render', 'pipeline/stages']) }));
 }
 
+/** Cache key of one group's paired statistics and overlaid curves (test predictions only). */
+export function comparisonPairsKey(group: TestSetGroup, members: readonly CompareExperiment[]): string {
+  const models = members.map((e) => ({ id: e.id, analysis: e.analysis.key }));
+  return sha256(JSON.stringify({ stage: 'comparison-pairs', testSet: group.digest, models, seed: groupSeed(members), code: codeVersion(['analysis/compare', 'analysis/metrics', 'diff', 'render', 'pipeline/stages']) }));
+}
+
 /** Compare `experiments` (report order), or load the stored figures and comparisons with the same keys. */
 export async function compareStage(ctx: PipelineContext, experiments: readonly CompareExperiment[], options: CompareOptions = {}): Promise<CompareArtifact> {
   const started = ctx.clock.now();
@@ -143,8 +152,22 @@ export async function compareStage(ctx: PipelineContext, experiments: readonly C
       made = await compareGroup(ctx, group, members, images, groupSeed(members));
       await ctx.store.put('figures', key, new Map<string, Buffer | string>([...made.files, ['comparison.json', JSON.stringify(made.comparison, null, 2)]]));
     }
-    comparisons.push(made.comparison);
-    for (const [name, bytes] of made.files) files.set(`compare/${group.name}/${name}`, bytes);
+    // What changed between the models: from their test predictions only, cached on their own key.
+    const pairsKey = comparisonPairsKey(group, members);
+    const storedPairs = ctx.force ? undefined : await ctx.store.get('figures', pairsKey);
+    let pairs: { pairs: Comparison['pairs']; figures: Comparison['figures']; files: Map<string, Buffer> };
+    if (storedPairs) {
+      const saved = JSON.parse(storedPairs.get('pairs.json')!.toString('utf8')) as Pick<Comparison, 'pairs' | 'figures'>;
+      storedPairs.delete('pairs.json');
+      pairs = { ...saved, files: storedPairs };
+    } else {
+      worked = true;
+      const { comparePairs } = await import('./compare-pairs.ts');
+      pairs = await comparePairs(group.name, members, groupSeed(members));
+      await ctx.store.put('figures', pairsKey, new Map<string, Buffer | string>([...pairs.files, ['pairs.json', JSON.stringify({ pairs: pairs.pairs, figures: pairs.figures })]]));
+    }
+    comparisons.push({ ...made.comparison, pairs: pairs.pairs, figures: pairs.figures });
+    for (const [name, bytes] of [...made.files, ...pairs.files]) files.set(`compare/${group.name}/${name}`, bytes);
   }
   return { figures, comparisons, files, seconds: worked ? (ctx.clock.now() - started) / 1000 : 0 };
 }

@@ -9,7 +9,8 @@ import type { Curve, CurveSet } from '../../render/specs/curves.ts';
 
 const TOLERANCE = 0.002;
 
-function thin(x: readonly number[], y: readonly number[], score: number | null): Curve {
+/** A curve thinned for drawing (every dropped point within 1/500 of the kept line). */
+export function thin(x: readonly number[], y: readonly number[], score: number | null): Curve {
   const keep = downsampleCurve(x, y, TOLERANCE);
   return { x: keep.map((i) => x[i]!), y: keep.map((i) => y[i]!), score };
 }
@@ -28,15 +29,17 @@ export function rocSet(ev: Evaluation): { set: CurveSet; data: string } | undefi
   return { set, data: curveData(set, 'fpr', 'tpr', 'auc') };
 }
 
+/** A precision–recall curve as drawn steps, thinned. */
+export function stepped(recall: readonly number[], precision: readonly number[], score: number): Curve {
+  // Steps as sklearn's PrecisionRecallDisplay draws them ("steps-post" in sklearn's order, recall
+  // falling), made explicit so thinning keeps the corners.
+  const s = stepsPost(recall, precision);
+  return thin(s.x, s.y, score);
+}
+
 /** Precision–recall curves as drawn steps (recall → precision). */
 export function prSet(ev: Evaluation): { set: CurveSet; data: string } {
   const { pr } = ev;
-  const stepped = (recall: number[], precision: number[], score: number): Curve => {
-    // Steps as sklearn's PrecisionRecallDisplay draws them ("steps-post" in sklearn's order, recall
-    // falling), made explicit so thinning keeps the corners.
-    const s = stepsPost(recall, precision);
-    return thin(s.x, s.y, score);
-  };
   const set: CurveSet = {
     classes: ev.metrics.classes,
     perClass: pr.perClass.map((c, k) => stepped(c.recall, c.precision, pr.averagePrecision.perClass[k]!)),

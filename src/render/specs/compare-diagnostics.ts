@@ -92,10 +92,11 @@ export function confusionDifferenceSpec(classes: readonly string[], diff: readon
     row.map((d, j) => ({ true: classes[i]!, predicted: classes[j]!, diff: d, better: i === j ? d : -d, label: d === 0 ? '0' : d > 0 ? `+${d}` : `${d}` })),
   );
   const extent = Math.max(1, ...cells.map((c) => Math.abs(c.better)));
+  // B is named in the title; the legend stays short whatever the ids.
   const size = Math.max(24, Math.min(44, Math.floor(480 / Math.max(1, classes.length))));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `${b} minus ${a}: test images per cell`, anchor: 'start', fontSize: 12 },
+    title: { text: `B = ${b} minus A = ${a}: test images per cell`, anchor: 'start', fontSize: 12 },
     data: { values: cells },
     width: size * classes.length,
     height: size * classes.length,
@@ -110,7 +111,7 @@ export function confusionDifferenceSpec(classes: readonly string[], diff: readon
           color: {
             field: 'better',
             type: 'quantitative',
-            title: `better for ${b} (blue) / worse (orange)`,
+            title: ['Images', 'blue: better for B', 'orange: worse'],
             scale: { domain: [-extent, 0, extent], range: ['#d55e00', '#f7f7f7', '#0072b2'] },
             legend: { orient: 'right', direction: 'vertical' },
           },
