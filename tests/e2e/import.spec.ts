@@ -84,5 +84,44 @@ test('a model imported back sits beside the run that trained it, with the same a
   await expect(page.locator('main')).toContainText('The tiny run, imported back');
   await expect(page.locator('main')).toContainText('Tiny end-to-end run');
   expect(await brokenImages(page)).toEqual([]);
+
+  // What changed: the model imported back predicts exactly what it predicted when trained here.
+  const report = await (await request.get(`${root}report.json`)).json();
+  const group = report.comparisons.find((c: { experiments: string[] }) => c.experiments.includes('reimported'));
+  const same = group.pairs.find((p: { a: string; b: string }) => [p.a, p.b].includes('reimported') && [p.a, p.b].includes('trained'));
+  const changed = group.pairs.find((p: { a: string; b: string }) => [p.a, p.b].includes('pytorch'));
+  const sameSection = page.locator('.what-changed').filter({ hasText: `${same.a === 'trained' ? 'Tiny end-to-end run' : 'The tiny run, imported back'} →` });
+  await expect(sameSection).toContainText("are right on exactly the same images (no discordant pairs), so McNemar's test has nothing to test: p = 1.");
+  await expect(sameSection.locator('table').first()).toContainText('0.00 pp');
+  expect(group.figures.map((f: { name: string }) => f.name)).toEqual(['roc-overlaid', 'pr-overlaid', 'reliability-overlaid']);
+  await expect(page.locator('#figure-roc-overlaid img')).toBeVisible();
+  // The PyTorch model differs: its flipped images link to their pages, which exist.
+  const flipped = page.locator('.what-changed', { hasText: changed.mcnemar.sentence.slice(0, 40) }).locator('.flip-list a').first();
+  const href = await flipped.getAttribute('href');
+  expect(href).toMatch(new RegExp(`/experiments/${changed.b}/samples/\\d+/$`));
+  await flipped.click();
+  await expect(page).toHaveURL(new RegExp(`${href}$`));
+  expect(await brokenImages(page)).toEqual([]);
+  expect(problems).toEqual([]);
+});
+
+test('every explanation comes with its evidence: the trust table, the sanity check and completeness, also for an imported model', async ({ page }) => {
+  const root = importUrl();
+  const problems = watch(page, new URL(root).origin);
+  await page.goto(`${root}experiments/keras/`);
+  const trust = page.locator('#which-map-to-trust');
+  await expect(trust).toBeVisible();
+  const table = page.locator('table', { hasText: 'Which map to trust' });
+  for (const method of ['Grad-CAM', 'HiResCAM', 'XGrad-CAM', 'Layer-CAM', 'Score-CAM', 'Eigen-CAM', 'Saliency', 'SmoothGrad', 'Integrated Gradients', 'Expected Gradients (SHAP)', 'Occlusion']) {
+    await expect(table).toContainText(method);
+  }
+  await expect(page.locator('dl.column-notes')).toContainText('ROAD gap is the mean class probability when the least relevant pixels are removed');
+  await expect(page.locator('#interpretability')).toContainText('Sanity check:');
+  await expect(page.locator('details.completeness').first()).toContainText('the attributions add up to the change in probability within');
+  const figures = await page.locator('figure.figure').evaluateAll((els) => els.map((e) => e.id));
+  // The network ends in pooling → softmax (no Dense): the map shows the scores the softmax reads.
+  expect(figures).toEqual(expect.arrayContaining(['figure-class-activation-maps', 'figure-layer-cam', 'figure-road', 'figure-sanity-checks', 'figure-embedding-pca', 'figure-embedding-umap']));
+  await expect(page.locator('#what-the-network-learned')).toBeVisible();
+  expect(await brokenImages(page)).toEqual([]);
   expect(problems).toEqual([]);
 });

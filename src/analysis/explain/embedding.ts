@@ -33,15 +33,23 @@ import { asSource, type ImageSource } from './top-images.ts';
 
 const ACTIVATIONS = new Set(['Activation', 'Softmax']);
 
-/** The tensor the final Dense layer reads: walk back from the output over activation layers to a Dense, take its input. */
+/**
+ * The tensor the model's final layer reads: walk back from the output over activation layers to a
+ * Dense and take its input. A model that ends in pooling → softmax (no Dense, e.g. an all-
+ * convolutional net) has no such layer: then the tensor the final softmax reads (the class
+ * scores) is what it maps.
+ */
 function penultimateTensor(model: tf.LayersModel): { sym: tf.SymbolicTensor; layer: string } {
   let sym = model.outputs[0]!;
-  while (ACTIVATIONS.has(sym.sourceLayer.getClassName()) && sym.inputs.length === 1) sym = sym.inputs[0]!;
-  const dense = sym.sourceLayer;
-  if (dense.getClassName() !== 'Dense' || !sym.inputs[0]) {
-    throw new Error(`The model ends in ${dense.getClassName()} "${dense.name}", not a Dense layer: the embedding reads the input of the final Dense layer.`);
+  let reader: string | undefined;
+  while (ACTIVATIONS.has(sym.sourceLayer.getClassName()) && sym.inputs.length === 1) {
+    reader = sym.sourceLayer.name;
+    sym = sym.inputs[0]!;
   }
-  return { sym: sym.inputs[0], layer: dense.name };
+  const last = sym.sourceLayer;
+  if (last.getClassName() === 'Dense' && sym.inputs[0]) return { sym: sym.inputs[0], layer: last.name };
+  if (reader !== undefined) return { sym, layer: reader };
+  throw new Error(`The model ends in ${last.getClassName()} "${last.name}", neither a Dense layer nor an activation: the embedding reads the input of the final layer.`);
 }
 
 /** Penultimate-layer features of a set of images. */

@@ -1,7 +1,7 @@
 /**
- * What changed between models on one test set (the compare page's "what changed"): for the
- * group's first experiment A (the baseline, in report order) against each other one B, from the
- * test predictions alone (no model is loaded):
+ * What changed between models on one test set (the compare page's "what changed"): for every
+ * pair of the group's experiments A before B in report order (the first MAX_PAIRS pairs), from
+ * the test predictions alone (no model is loaded):
  *
  *   flips        images right in A and wrong in B, and the other way, per (true, A's, B's) class
  *   McNemar      on the paired predictions, with continuity correction (statsmodels' default)
@@ -29,6 +29,8 @@ import { stepped, thin } from './curve-sets.ts';
 /** Images listed per flip direction and per class pair (each gets a sample page in both experiments). */
 export const FLIPS_SHOWN = 24;
 const PAIRS_SHOWN = 10;
+/** Pairs per test set: all of up to five experiments; past that, the first pairs in report order. */
+export const MAX_PAIRS = 10;
 const INDICES_PER_PAIR = 6;
 /** Calibration bins of the overlaid reliability curves (the experiments' own figures use theirs). */
 const RELIABILITY_BINS = 10;
@@ -46,7 +48,7 @@ async function figure(name: string, title: string, spec: Parameters<typeof rende
   return renderFigure({ name, title, spec, alt, data: { kind: 'json', text: data } });
 }
 
-/** The baseline against every other member, and the overlaid curves; figures named within the group's folder. */
+/** Every pair of members (up to MAX_PAIRS), and the overlaid curves; figures named within the group's folder. */
 export async function comparePairs(group: string, members: readonly CompareExperiment[], seed: number): Promise<{ pairs: Pair[]; figures: Figure[]; files: Map<string, Buffer> }> {
   const test = members[0]!.dataset.test;
   const classes = members[0]!.dataset.classes;
@@ -54,15 +56,16 @@ export async function comparePairs(group: string, members: readonly CompareExper
   const n = test.count;
   const labels = test.labels;
   const predicted = members.map((m) => argmaxRows(m.analysis.probs, k));
-  const a = members[0]!;
   const pairs: Pair[] = [];
   const rendered: RenderedFigure[] = [];
-  for (let j = 1; j < members.length; j++) {
+  const order = members.flatMap((_, i) => members.slice(i + 1).map((__, d) => [i, i + 1 + d] as const)).slice(0, MAX_PAIRS);
+  for (const [i, j] of order) {
+    const a = members[i]!;
     const b = members[j]!;
-    const f = pairedFlips(labels, predicted[0]!, predicted[j]!);
+    const f = pairedFlips(labels, predicted[i]!, predicted[j]!);
     const m = mcnemar(f.rightToWrong.length, f.wrongToRight.length);
-    const boot = pairedBootstrap(labels, predicted[0]!, predicted[j]!, k, { seed });
-    const diff = confusionDifference(confusionMatrix(labels, predicted[0]!, k), confusionMatrix(labels, predicted[j]!, k));
+    const boot = pairedBootstrap(labels, predicted[i]!, predicted[j]!, k, { seed });
+    const diff = confusionDifference(confusionMatrix(labels, predicted[i]!, k), confusionMatrix(labels, predicted[j]!, k));
     const name = `confusion-difference-${a.id}-vs-${b.id}`;
     const confusion = await figure(name, `${b.id} minus ${a.id}: confusion matrix`, confusionDifferenceSpec(classes, diff, a.id, b.id), confusionDifferenceAlt(classes, diff, a.id, b.id), JSON.stringify({ a: a.id, b: b.id, classes, difference: diff }, null, 2) + '\n');
     rendered.push(confusion);

@@ -11,7 +11,7 @@
  *   4. Grad-CAM  each model on those images, for the class it predicted (compare-cams.ts)
  *   5. pictures  each image, and each model's map over it on one colour scale per image
  *                (compare-overlays.ts)                          [figures/<comparison key>]
- *   6. changes   the first experiment against each other one: flips, McNemar, bootstrap
+ *   6. changes   every pair of experiments (up to 10): flips, McNemar, bootstrap
  *                intervals, the confusion-matrix difference; every model's ROC, PR and
  *                reliability curves overlaid (compare-pairs.ts)  [figures/<pairs key>]
  *

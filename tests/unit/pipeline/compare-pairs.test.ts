@@ -29,9 +29,9 @@ describe('comparePairs', () => {
   const b = member('wider', (i) => (i < 10 ? (i + 2) % 3 : i % 3));
   const c = member('deeper', (i) => i % 3);
 
-  it('pairs the first experiment with each other one, with the shared statistics', async () => {
+  it('pairs every two experiments in report order, with the shared statistics', async () => {
     const { pairs, figures, files } = await comparePairs('synthetic-abc', [a, b, c], 5);
-    expect(pairs.map((p) => [p.a, p.b])).toEqual([['base', 'wider'], ['base', 'deeper']]);
+    expect(pairs.map((p) => [p.a, p.b])).toEqual([['base', 'wider'], ['base', 'deeper'], ['wider', 'deeper']]);
     const predA = Int32Array.from({ length: N }, (_, i) => (i < 40 ? i % 3 : (i + 1) % 3));
     const predB = Int32Array.from({ length: N }, (_, i) => (i < 10 ? (i + 2) % 3 : i % 3));
     const f = flips(labels, predA, predB);
@@ -49,7 +49,7 @@ describe('comparePairs', () => {
     expect(p.confusion.svg).toBe('compare/synthetic-abc/confusion-difference-base-vs-wider.svg');
     expect(figures.map((x) => x.name)).toEqual(['roc-overlaid', 'pr-overlaid', 'reliability-overlaid']);
     expect([...files.keys()].filter((k) => k.endsWith('.svg')).sort()).toEqual(
-      ['confusion-difference-base-vs-deeper.svg', 'confusion-difference-base-vs-wider.svg', 'pr-overlaid.svg', 'reliability-overlaid.svg', 'roc-overlaid.svg'],
+      ['confusion-difference-base-vs-deeper.svg', 'confusion-difference-base-vs-wider.svg', 'confusion-difference-wider-vs-deeper.svg', 'pr-overlaid.svg', 'reliability-overlaid.svg', 'roc-overlaid.svg'],
     );
   });
 });

@@ -78,11 +78,20 @@ describe('penultimate features', () => {
     }
   });
 
-  it('a model ending without a Dense layer is an error that says so; no tensor leaks', () => {
+  it('pooling → softmax maps the scores the softmax reads; a model ending in neither is an error that says so; no tensor leaks', () => {
     const input = tf.input({ shape: [4, 4, 1] });
-    const out = tf.layers.activation({ activation: 'softmax' }).apply(tf.layers.globalAveragePooling2d({}).apply(tf.layers.conv2d({ filters: 3, kernelSize: 1 }).apply(input))) as tf.SymbolicTensor;
+    const pooled = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(tf.layers.conv2d({ filters: 3, kernelSize: 1 }).apply(input)) as tf.SymbolicTensor;
+    const out = tf.layers.activation({ activation: 'softmax', name: 'probs' }).apply(pooled) as tf.SymbolicTensor;
     const noDense = tf.model({ inputs: input, outputs: out });
-    expect(() => penultimateFeatures(noDense, randomImages(2, [4, 4, 1], 1))).toThrow(/not a Dense layer/);
+    const small = randomImages(2, [4, 4, 1], 1);
+    const scores = penultimateFeatures(noDense, small);
+    expect([scores.layer, scores.dims]).toEqual(['probs', 3]);
+    const x = tf.tensor4d(small.data, [2, 4, 4, 1]);
+    const expected = tf.model({ inputs: input, outputs: pooled }).predict(x) as tf.Tensor;
+    expect(Array.from(scores.features)).toEqual(Array.from(expected.dataSync()));
+    tf.dispose([x, expected]);
+    const bare = tf.model({ inputs: input, outputs: pooled });
+    expect(() => penultimateFeatures(bare, small)).toThrow('The model ends in GlobalAveragePooling2D "gap", neither a Dense layer nor an activation: the embedding reads the input of the final layer.');
     noDense.dispose();
     const model = smallCnn([8, 8, 2]);
     const images = randomImages(7, [8, 8, 2], 2);
