@@ -38,10 +38,13 @@ export function seriesLabel(kind: OverlayKind, c: OverlaidCurve): string {
 export function overlaidCurvesSpec(kind: OverlayKind, curves: readonly OverlaidCurve[]): TopLevelSpec {
   const labels = curves.map((c) => seriesLabel(kind, c));
   const rows = curves.flatMap((c, k) => c.x.map((x, i) => ({ series: labels[k]!, order: i, x, y: c.y[i]! })));
+  // One unit square for both layers, ticks every 0.2, so no layer widens the axes or doubles a label.
+  const unit = { domain: [0, 1], nice: false, zero: false };
+  const ticks = { values: [0, 0.2, 0.4, 0.6, 0.8, 1], format: '.1f' };
   const reference =
     kind === 'pr'
       ? []
-      : [{ data: { values: [{ x: 0, y: 0 }, { x: 1, y: 1 }] }, mark: { type: 'line', color: '#9ca3af', strokeDash: [4, 3], strokeWidth: 1 }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } }];
+      : [{ data: { values: [{ x: 0, y: 0 }, { x: 1, y: 1 }] }, mark: { type: 'line', color: '#9ca3af', strokeDash: [4, 3], strokeWidth: 1 }, encoding: { x: { field: 'x', type: 'quantitative', scale: unit, axis: ticks }, y: { field: 'y', type: 'quantitative', scale: unit, axis: ticks } } }];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: 320,
@@ -52,8 +55,8 @@ export function overlaidCurvesSpec(kind: OverlayKind, curves: readonly OverlaidC
         data: { values: rows },
         mark: { type: 'line', strokeWidth: 2, ...(kind === 'reliability' && { point: true }) },
         encoding: {
-          x: { field: 'x', type: 'quantitative', title: LABELS[kind].x, scale: { domain: [0, 1] } },
-          y: { field: 'y', type: 'quantitative', title: LABELS[kind].y, scale: { domain: [0, 1] } },
+          x: { field: 'x', type: 'quantitative', title: LABELS[kind].x, scale: unit, axis: ticks },
+          y: { field: 'y', type: 'quantitative', title: LABELS[kind].y, scale: unit, axis: ticks },
           order: { field: 'order', type: 'quantitative' },
           color: { field: 'series', type: 'nominal', title: null, scale: { domain: labels, range: COMPARE_PALETTE.slice(0, labels.length) }, legend: { orient: 'bottom', columns: 1, labelLimit: 420 } },
         },
@@ -69,6 +72,7 @@ export function overlaidCurvesAlt(kind: OverlayKind, curves: readonly OverlaidCu
   if (scored.length < 2) return `${what}.`;
   const sorted = [...scored].sort((a, b) => (kind === 'reliability' ? a.score! - b.score! : b.score! - a.score!));
   const best = sorted[0]!;
+  if (sorted.every((c) => fmt3(c.score!) === fmt3(best.score!))) return `${what}: all have the same ${LABELS[kind].score} to three decimals (${fmt3(best.score!)}).`;
   const rest = sorted.slice(1).map((c) => `${c.id} ${fmt3(c.score!)}`).join(', ');
   return kind === 'reliability'
     ? `${what}: ${best.id} is the best calibrated (expected calibration error ${fmt3(best.score!)}; ${rest}).`

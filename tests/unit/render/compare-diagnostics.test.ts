@@ -26,6 +26,10 @@ describe('overlaid curves', () => {
     );
   });
 
+  it('says so when the scores tie to three decimals', () => {
+    expect(overlaidCurvesAlt('roc', [curves[0]!, { ...curves[1]!, score: 0.9914 }], 10)).toBe('ROC (micro-average) curves of 2 models on the same 10 test images: all have the same micro AUC to three decimals (0.991).');
+  });
+
   it('renders to SVG', async () => {
     const { svg } = await renderVegaLite(overlaidCurvesSpec('reliability', curves));
     expect(svg).toContain('<svg');
