@@ -1,7 +1,7 @@
 /**
  * Faults: a crash never leaves a report a later build trusts.
  *
- * - 21 SIGKILLs of real `convlens build` processes at seeded random moments in training, in
+ * - 15 SIGKILLs (5 per phase) of real `convlens build` processes at seeded random moments in training, in
  *   analysis/explanation/rendering and in the site build; after each, the next build succeeds and
  *   publishes exactly what an uninterrupted build publishes.
  * - Two builds at once on one cache: the second waits, says so, and both succeed.
@@ -104,8 +104,11 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+/** Kills that must land, spread evenly over the three phases (each costs a killed and a clean build). */
+const KILLS = 15;
+
 describe('SIGKILL at random moments', () => {
-  it('21 kills in training, analysis and the site build; every following build publishes what an uninterrupted one does', async () => {
+  it(`${KILLS} kills in training, analysis and the site build; every following build publishes what an uninterrupted one does`, async () => {
     const random = mulberry32(2026);
     const cache = join(root, 'kill-cache');
     const out = join(root, 'kill', 'dist');
@@ -118,8 +121,8 @@ describe('SIGKILL at random moments', () => {
     const windows = phases.map(([, , window]) => window);
     const killed: string[] = [];
     // A kill that comes after the build already finished is a clean build (checked all the same);
-    // then that phase's window halves, until 21 kills have landed.
-    for (let attempt = 0; killed.length < 21 && attempt < 60; attempt++) {
+    // then that phase's window halves, until KILLS kills have landed.
+    for (let attempt = 0; killed.length < KILLS && attempt < 60; attempt++) {
       const p = killed.length % 3;
       const [phase, trigger] = phases[p]!;
       const delay = Math.floor(random() * windows[p]!);
@@ -133,7 +136,7 @@ describe('SIGKILL at random moments', () => {
       expectSame(await published(out), `after a kill in ${phase} (+${delay} ms)`);
       await noLeftovers(cache, out);
     }
-    expect(killed).toHaveLength(21);
+    expect(killed).toHaveLength(KILLS);
     expect(new Set(killed).size).toBe(3);
   }, 15 * 60_000);
 });
