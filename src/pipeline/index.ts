@@ -205,9 +205,9 @@ async function runLoaded(specs: ExperimentSpec[], options: RunOptions, effects: 
   const local = openStore(join(options.cacheDir, 'store'), (what) => log.warn(`cache entry ${what}; recomputing it.`));
   const remote = options.remote && (await openRemoteStore(local, options.remote, log));
   const store = remote ?? local;
-  if (remote && options.shardPlan && options.remote?.mode === 'readwrite') {
+  if (remote && options.shardPlan) {
     const { setDigest, count, shards } = options.shardPlan;
-    await remote.remote.writeShardPlan(setDigest, { format: 1, count, shards });
+    await remote.recordShardPlan(setDigest, { format: 1, count, shards });
   }
   const ctx: PipelineContext = {
     store,

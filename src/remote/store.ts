@@ -17,13 +17,15 @@
  * its job; rerunning it pushes them from the local cache without recomputing.
  */
 import type { Store, StoreKind } from '../pipeline/store.ts';
-import type { RemoteCache } from './cache.ts';
+import type { RemoteCache, ShardPlan } from './cache.ts';
 import { RemoteError } from './transport.ts';
 
 export type RemoteMode = 'read' | 'readwrite';
 
 export interface RemoteStore extends Store {
   readonly remote: RemoteCache;
+  /** Leave a shard plan on the remote (readwrite); a failure takes the remote offline like any other. */
+  recordShardPlan(setDigest: string, plan: ShardPlan): Promise<void>;
   /** Entries a readwrite build could not push, as `kind/key`, with the first reason. */
   unpushed(): { entries: string[]; reason: string | undefined };
 }
@@ -88,6 +90,9 @@ export function withRemote(local: Store, remote: RemoteCache, mode: RemoteMode, 
       return latest && !here.includes(latest) ? [...here, latest] : here;
     },
     unpushed: () => ({ entries: [...unpushed], reason: pushReason }),
+    async recordShardPlan(setDigest, plan) {
+      if (mode === 'readwrite') await attempt(() => remote.writeShardPlan(setDigest, plan));
+    },
   };
 }
 
