@@ -8,7 +8,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { fmtValue } from '../format.ts';
 
 /** Okabe–Ito, without yellow (too light on white): enough for every method. */
-const METHOD_COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#56B4E9', '#E69F00', '#000000'];
+export const METHOD_COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#56B4E9', '#E69F00', '#000000'];
 
 /** One method's mean curves over the explained images (fraction of pixels → probability). */
 export interface FaithfulnessCurves {

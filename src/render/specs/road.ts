@@ -5,10 +5,9 @@
  * A map the model's behaviour supports falls fast under MoRF and stays high under LeRF.
  */
 import type { TopLevelSpec } from 'vega-lite';
+// One colour per method, shared with the deletion/insertion figure, so a method keeps its colour.
+import { METHOD_COLOURS } from './faithfulness.ts';
 import { fmtValue, plural } from '../format.ts';
-
-/** Okabe–Ito without yellow, in the order of the deletion/insertion figure, so a method keeps its colour. */
-const METHOD_COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#56B4E9', '#E69F00', '#000000'];
 
 const MORF = 'Most relevant removed first (lower is better)';
 const LERF = 'Least relevant removed first (higher is better)';
